@@ -1,0 +1,52 @@
+"""Policy parameters (DOMAIN.md): every number the rules use, with the policy's defaults.
+
+A federation's record overrides only the values it sets; the rest come from its parent, and
+in the end from ``Policy``'s defaults. Pure: no database, no clock.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The parameters of 绵工发〔2017〕52号 as DOMAIN.md reads them."""
+
+    # §三 staffing norm
+    staffing_base: int = 2000
+    staffing_step: int = 3000
+    # §四.三 training
+    annual_training_hours: int = 40
+    rotation_interval_months: int = 24
+    rotation_min_days: int = 20
+    rotation_min_hours: int = 160
+    onboarding_days: int = 90
+    due_soon_days: int = 60
+    completion_attendance_percent: int = 80
+    qualification_validity_years: int = 3
+    # §四.三 mentoring
+    mentor_term_months: int = 12
+    mentor_load_limit: int = 3
+    # §四.四 awards
+    award_reserved_percent: int = 10
+    notice_working_days: int = 5
+    # §四.五 evaluation
+    excellent_share_percent: int = 15
+
+
+POLICY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Policy))
+
+
+def resolve_policy(chain: Iterable[Mapping[str, int | None]]) -> Policy:
+    """Return the policy in force, given the overrides from the root federation down to the leaf.
+
+    "一个联合会未设定的参数沿用上级的设定": a value set lower in the tree wins; ``None`` means
+    "inherit".
+    """
+    policy = Policy()
+    for overrides in chain:
+        changes = {
+            name: overrides[name] for name in POLICY_FIELDS if overrides.get(name) is not None
+        }
+        policy = replace(policy, **changes)
+    return policy

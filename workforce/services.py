@@ -1,0 +1,151 @@
+"""Writes for the workforce app: the only place roster data changes.
+
+Every service runs in one transaction, writes an audit entry and raises ``WorkforceError`` with
+a user-facing message when the policy forbids the change.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from . import idnumber
+from .models import Federation, Posting, Unit, Worker
+
+
+class WorkforceError(Exception):
+    """A roster change the rules do not allow; the message is shown to the user."""
+
+
+def _lock_worker(worker: Worker) -> Worker:
+    """Lock the worker's row: postings of one worker change one at a time."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Lock rows inside transaction.atomic().")
+    return Worker.objects.select_for_update().get(pk=worker.pk)
+
+
+def register_worker(
+    *,
+    by,
+    federation: Federation,
+    name: str,
+    id_number: str,
+    gender: str,
+    education: str,
+    employment_mode: str,
+    hire_date: dt.date,
+    mobile: str = "",
+    qualification: str = Worker.Qualification.NONE,
+    contractor: str = "",
+    email: str = "",
+) -> Worker:
+    """Create a worker and their (password-less) user account, named by ID number."""
+    id_number = idnumber.normalize(id_number)
+    if not idnumber.is_valid(id_number):
+        raise WorkforceError(_("身份证号码无效。"))
+    if employment_mode == Worker.EmploymentMode.PURCHASED and not contractor:
+        raise WorkforceError(_("购买社会化服务的人员须填写承接机构。"))
+    with transaction.atomic():
+        if Worker.objects.filter(id_number=id_number).exists():
+            raise WorkforceError(_("身份证号码 %(id)s 已登记。") % {"id": idnumber.mask(id_number)})
+        user = get_user_model().objects.create_user(username=id_number, email=email)
+        user.first_name = name[:150]
+        user.set_unusable_password()
+        user.save()
+        worker = Worker.objects.create(
+            user=user,
+            federation=federation,
+            name=name,
+            id_number=id_number,
+            gender=gender,
+            education=education,
+            employment_mode=employment_mode,
+            hire_date=hire_date,
+            mobile=mobile,
+            qualification=qualification,
+            contractor=contractor,
+        )
+        log(worker, "wagtail.create", user=by)
+    return worker
+
+
+def update_worker(*, by, worker: Worker, **fields) -> Worker:
+    """Change a worker's profile fields (not status or postings)."""
+    with transaction.atomic():
+        worker = _lock_worker(worker)
+        for name, value in fields.items():
+            setattr(worker, name, value)
+        if worker.employment_mode == Worker.EmploymentMode.PURCHASED and not worker.contractor:
+            raise WorkforceError(_("购买社会化服务的人员须填写承接机构。"))
+        worker.save()
+        log(worker, "wagtail.edit", user=by)
+    return worker
+
+
+def post_worker(
+    *, by, worker: Worker, unit: Unit, start: dt.date, kind: str = Posting.Kind.INITIAL
+) -> Posting:
+    """Post a worker with no open posting to ``unit`` from ``start``."""
+    with transaction.atomic():
+        worker = _lock_worker(worker)
+        if worker.status != Worker.Status.ACTIVE:
+            raise WorkforceError(_("离职人员不能定岗。"))
+        if worker.postings.open().exists():
+            raise WorkforceError(_("该工作者已有在岗定岗，请使用岗位交流。"))
+        posting = Posting.objects.create(worker=worker, unit=unit, start=start, kind=kind)
+        log(posting, "workforce.post", user=by)
+    return posting
+
+
+def exchange_worker(
+    *, by, worker: Worker, unit: Unit, on: dt.date, kind: str = Posting.Kind.EXCHANGE
+) -> Posting:
+    """Move a worker to ``unit`` from ``on`` (岗位交流): close the open posting, open the next."""
+    with transaction.atomic():
+        worker = _lock_worker(worker)
+        if worker.status != Worker.Status.ACTIVE:
+            raise WorkforceError(_("离职人员不能交流。"))
+        current = worker.postings.open().first()
+        if current is not None:
+            if current.unit_id == unit.pk:
+                raise WorkforceError(_("该工作者已在此单位定岗。"))
+            if on <= current.start:
+                raise WorkforceError(_("交流日期须晚于当前定岗的开始日期。"))
+            current.end = on - dt.timedelta(days=1)
+            current.save(update_fields=["end"])
+            log(current, "workforce.end_posting", user=by)
+        posting = Posting.objects.create(worker=worker, unit=unit, start=on, kind=kind)
+        log(posting, "workforce.post", user=by)
+    return posting
+
+
+def end_posting(*, by, worker: Worker, on: dt.date) -> Posting | None:
+    """Close the worker's open posting on ``on``; return it, or None if there was none."""
+    with transaction.atomic():
+        worker = _lock_worker(worker)
+        current = worker.postings.open().first()
+        if current is None:
+            return None
+        if on < current.start:
+            raise WorkforceError(_("结束日期不能早于定岗开始日期。"))
+        current.end = on
+        current.save(update_fields=["end"])
+        log(current, "workforce.end_posting", user=by)
+    return current
+
+
+def record_departure(*, by, worker: Worker, on: dt.date, reason: str) -> Worker:
+    """Record that a worker left: close the posting, keep all history, disable the login."""
+    with transaction.atomic():
+        end_posting(by=by, worker=worker, on=on)
+        worker = _lock_worker(worker)
+        worker.status = Worker.Status.LEFT
+        worker.left_on = on
+        worker.left_reason = reason
+        worker.save(update_fields=["status", "left_on", "left_reason"])
+        worker.user.is_active = False
+        worker.user.save(update_fields=["is_active"])
+        log(worker, "workforce.leave", user=by)
+    return worker
