@@ -1,0 +1,155 @@
+"""Every URL pattern of our apps × every persona: who gets the page, a 404 or the login.
+
+Add an entry to ``MATRIX`` for every URL you add; ``test_every_url_has_an_entry`` fails
+otherwise. Personas: ``city_staff``, ``county_staff``, ``outsider`` (another county's staff),
+``worker`` (employed by the county) and ``anonymous``. Object URLs are built on the county's
+objects, so the outsider must get a 404 and never a 403 (no existence leak).
+
+An entry maps a URL name to ``Case(build, expect)``: ``build(ctx)`` returns the URL for the
+objects in ``ctx`` (a SimpleNamespace of the fixtures, extend ``ctx`` below if you need more),
+``expect`` maps persona → expected outcome: an HTTP status (200, 404, 405 ...) or ``LOGIN``
+(a redirect to a login page). Missing personas default to ``default``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.admin.viewsets import viewsets
+
+OUR_APPS = ("home", "workforce", "courses", "certificates", "lms")
+PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
+LOGIN = "login"
+ADMIN_DENIED = "admin-denied"  # a non-staff user in the Wagtail admin: sent to the admin login
+
+
+@dataclass(frozen=True)
+class Case:
+    build: Callable[[SimpleNamespace], str]
+    expect: dict[str, Any] = field(default_factory=dict)
+    default: Any = 200
+    method: str = "get"
+
+    def outcome(self, persona: str) -> Any:
+        return self.expect.get(persona, self.default)
+
+
+def url(name: str, *args: Callable[[SimpleNamespace], Any]) -> Callable[[SimpleNamespace], str]:
+    """Return a builder reversing ``name`` with arguments computed from the context."""
+    return lambda ctx: reverse(name, args=[arg(ctx) for arg in args])
+
+
+STAFF_ONLY = {"worker": 404, "anonymous": LOGIN}
+COUNTY_OBJECT = {"outsider": 404, "worker": 404, "anonymous": LOGIN}
+ADMIN_STAFF_ONLY = {"worker": ADMIN_DENIED, "anonymous": LOGIN}
+ADMIN_COUNTY_OBJECT = {"outsider": 404, "worker": ADMIN_DENIED, "anonymous": LOGIN}
+
+MATRIX: dict[str, Case] = {
+    # accounts and language
+    "login": Case(url("login")),
+    "logout": Case(url("logout"), default=405),  # POST only
+    "set_language": Case(url("set_language"), default=302),  # GET just goes back
+    # workforce front office
+    "workforce:my_page": Case(
+        url("workforce:my_page"),
+        expect={"worker": 200, "anonymous": LOGIN},
+        default=404,  # staff without a worker record have no "my page"
+    ),
+}
+
+
+def _walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            view = getattr(pattern.callback, "view_class", pattern.callback)
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, view.__module__, namespace
+
+
+def _our_namespaces() -> set[str]:
+    """Return the URL namespaces of admin viewsets registered by our apps."""
+    names = set()
+    for viewset in viewsets.viewsets:
+        model = getattr(viewset, "model", None)
+        if isinstance(model, str):
+            app_label = model.split(".")[0]
+        elif model is not None:
+            app_label = model._meta.app_label
+        else:
+            app_label = ""
+        if app_label in OUR_APPS or type(viewset).__module__.split(".")[0] in OUR_APPS:
+            names.add(viewset.url_namespace)
+    return names
+
+
+def our_url_names() -> set[str]:
+    patterns = list(_walk(get_resolver().url_patterns))  # loads the admin, so its viewsets
+    namespaces = _our_namespaces()
+    return {
+        name
+        for name, module, namespace in patterns
+        if module.split(".")[0] in OUR_APPS
+        or (namespace and namespace.split(":")[-1] in namespaces)
+        or name in {"login", "logout", "set_language"}
+    }
+
+
+def test_every_url_has_an_entry():
+    missing = sorted(our_url_names() - set(MATRIX))
+    assert not missing, f"Add these URL names to MATRIX in {__file__}: {missing}"
+
+
+def test_matrix_has_no_stale_entries():
+    stale = sorted(set(MATRIX) - our_url_names())
+    assert not stale, f"Remove these URL names from MATRIX: {stale}"
+
+
+@pytest.fixture
+def ctx(city, county, other_county, unit, worker, other_worker, city_staff, county_staff, outsider):
+    return SimpleNamespace(
+        city=city,
+        county=county,
+        other_county=other_county,
+        unit=unit,
+        worker=worker,
+        other_worker=other_worker,
+        posting=worker.postings.get(),
+        users={
+            "city_staff": city_staff,
+            "county_staff": county_staff,
+            "outsider": outsider,
+            "worker": worker.user,
+            "anonymous": None,
+        },
+    )
+
+
+def _check(response, expected):
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status_code
+        assert "login" in response["Location"], response["Location"]
+    elif expected == ADMIN_DENIED:
+        assert response.status_code in (302, 403), response.status_code
+        if response.status_code == 302:
+            assert "login" in response["Location"] or response["Location"] in ("/", "/admin/")
+    else:
+        assert response.status_code == expected, f"expected {expected}, got {response.status_code}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, ctx, name, persona):
+    case = MATRIX[name]
+    user = ctx.users[persona]
+    if user is not None:
+        client.force_login(user)
+    response = getattr(client, case.method)(case.build(ctx))
+    _check(response, case.outcome(persona))
