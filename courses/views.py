@@ -1,0 +1,1 @@
+"""Front-office views of the courses app."""

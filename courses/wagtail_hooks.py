@@ -1,0 +1,1 @@
+"""Admin wiring for the courses app."""
