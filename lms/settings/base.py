@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "taggit",
     "guardian",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -160,13 +161,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@union-pathway
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
-            "DJANGO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+            # The database backend needs a worker: `manage.py db_worker` (started by `make run`).
+            "DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
         )
     }
 }
 
 WAGTAIL_SITE_NAME = "社会化工会工作者成长管理平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Absolute base of public links printed on paper (certificate QR codes).
+SITE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
