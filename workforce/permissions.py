@@ -6,13 +6,23 @@ these helpers and never guardian itself; another federation's object is simply n
 queryset, so looking it up is a 404.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from wagtail.log_actions import log
 
-from .models import Federation, Posting, Unit, Worker
+from .models import (
+    Federation,
+    FederationUserObjectPermission,
+    PolicyParameters,
+    Posting,
+    Unit,
+    Worker,
+    subtree_q,
+)
 
 MANAGE_FEDERATION = "workforce.manage_federation"
 STAFF_GROUP = "联合会工作人员"
@@ -74,6 +84,11 @@ def postings_for(user: User) -> QuerySet[Posting]:
     return Posting.objects.none()
 
 
+def policies_for(user: User) -> QuerySet[PolicyParameters]:
+    """Return the policy records of the federations ``user`` manages."""
+    return PolicyParameters.objects.filter(subtree_q(managed_paths(user), "federation__"))
+
+
 def can_manage(user: User, federation: Federation) -> bool:
     """Return whether ``user`` manages ``federation`` (directly or through an ancestor)."""
     return any(federation.path.startswith(path) for path in managed_paths(user))
@@ -113,16 +128,52 @@ def staff_group() -> Group:
 
 
 @transaction.atomic
-def grant_federation_staff(user: AbstractBaseUser, federation: Federation) -> None:
-    """Make ``user`` staff of ``federation`` and its subtree, with admin access."""
+def grant_federation_staff(user: AbstractBaseUser, federation: Federation, *, by=None) -> None:
+    """Make ``user`` staff of ``federation`` and its subtree, with admin access.
+
+    ``by`` (the granting user) is recorded in the federation's history when given.
+    """
     assign_perm(MANAGE_FEDERATION, user, federation)
     user.groups.add(staff_group())
     user.__dict__.pop("_managed_paths", None)
+    if by is not None:
+        log(federation, "workforce.grant_staff", user=by, data={"username": user.get_username()})
 
 
 @transaction.atomic
-def revoke_federation_staff(user: AbstractBaseUser, federation: Federation) -> None:
+def revoke_federation_staff(user: AbstractBaseUser, federation: Federation, *, by=None) -> None:
     remove_perm(MANAGE_FEDERATION, user, federation)
     user.__dict__.pop("_managed_paths", None)
     if not managed_paths(user):
         user.groups.remove(staff_group())
+    if by is not None:
+        log(federation, "workforce.revoke_staff", user=by, data={"username": user.get_username()})
+
+
+def _staff_grants() -> QuerySet[FederationUserObjectPermission]:
+    return FederationUserObjectPermission.objects.filter(
+        permission__codename=MANAGE_FEDERATION.split(".")[1],
+        permission__content_type__app_label="workforce",
+    )
+
+
+def staff_of(federation: Federation) -> QuerySet:
+    """Return the users granted staff rights directly on ``federation`` (not via an ancestor)."""
+    user_ids = _staff_grants().filter(content_object=federation).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids).order_by("username")
+
+
+def with_staff(federations: QuerySet[Federation]) -> QuerySet[Federation]:
+    """Prefetch each federation's direct staff into ``staff_users`` (one extra query)."""
+    return federations.prefetch_related(
+        Prefetch(
+            "federationuserobjectpermission_set",
+            queryset=_staff_grants().select_related("user").order_by("user__username"),
+            to_attr="staff_grants",
+        )
+    )
+
+
+def prefetched_staff(federation: Federation) -> list:
+    """Return the staff users of a federation loaded through ``with_staff``."""
+    return [grant.user for grant in federation.staff_grants]

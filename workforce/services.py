@@ -26,6 +26,41 @@ def _lock_worker(worker: Worker) -> Worker:
     return Worker.objects.select_for_update().get(pk=worker.pk)
 
 
+def add_federation(
+    *,
+    by,
+    parent: Federation | None,
+    name: str,
+    code: str,
+    level: str,
+    short_name: str = "",
+) -> Federation:
+    """Add a federation under ``parent`` (a new root when ``parent`` is None)."""
+    with transaction.atomic():
+        if parent is None:
+            federation = Federation.add_root(
+                name=name, code=code, level=level, short_name=short_name
+            )
+        else:
+            # Lock the parent: treebeard numbers a new child from the parent's current children.
+            parent = Federation.objects.select_for_update().get(pk=parent.pk)
+            federation = parent.add_child(name=name, code=code, level=level, short_name=short_name)
+        log(federation, "wagtail.create", user=by)
+    return federation
+
+
+def delete_unit(*, by, unit: Unit) -> None:
+    """Delete a unit that never had a posting; a unit with postings keeps its history."""
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        if unit.postings.exists():
+            raise WorkforceError(
+                _("基层工会“%(name)s”有定岗记录（含历史记录），不能删除。") % {"name": unit.name}
+            )
+        log(unit, "wagtail.delete", user=by, deleted=True)
+        unit.delete()
+
+
 def register_worker(
     *,
     by,

@@ -2,6 +2,20 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
+
+from .viewsets import PERMISSION_POLICIES, WorkforceViewSetGroup
+
+# Roster screens (队伍管理): viewsets in workforce/viewsets.py. Policies are registered at import,
+# before Wagtail would fall back to plain model permissions for these models.
+for model, policy in PERMISSION_POLICIES.items():
+    register_permission_policy(model, policy, exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_workforce_viewsets():
+    return WorkforceViewSetGroup()
 
 
 @hooks.register("register_log_actions")
@@ -9,3 +23,21 @@ def register_workforce_actions(actions):
     actions.register_action("workforce.post", _("定岗"), _("定岗"))
     actions.register_action("workforce.end_posting", _("结束定岗"), _("结束定岗"))
     actions.register_action("workforce.leave", _("离职"), _("离职"))
+
+    @actions.register_action("workforce.grant_staff")
+    class GrantStaff(LogFormatter):
+        label = _("授予管理权限")
+
+        def format_message(self, log_entry):
+            return _("授予 %(user)s 管理本总工会的权限") % {
+                "user": log_entry.data.get("username", "")
+            }
+
+    @actions.register_action("workforce.revoke_staff")
+    class RevokeStaff(LogFormatter):
+        label = _("撤销管理权限")
+
+        def format_message(self, log_entry):
+            return _("撤销 %(user)s 管理本总工会的权限") % {
+                "user": log_entry.data.get("username", "")
+            }
