@@ -5,14 +5,18 @@ a user-facing message when the policy forbids the change.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from . import idnumber
 from .models import Federation, Posting, Unit, Worker
+from .permissions import can_manage, managed_paths
+from .roster_import import ImportResult, Kind, RowError, UnitRow, WorkerRow, header_for
 
 
 class WorkforceError(Exception):
@@ -184,3 +188,153 @@ def record_departure(*, by, worker: Worker, on: dt.date, reason: str) -> Worker:
         worker.user.save(update_fields=["is_active"])
         log(worker, "workforce.leave", user=by)
     return worker
+
+
+# Roster import --------------------------------------------------------------------------------
+
+
+class ImportRejected(WorkforceError):
+    """Some rows of an import could not be written; nothing was. ``errors`` name each line."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(_("导入未完成：%(count)d 处错误。") % {"count": len(errors)})
+        self.errors = errors
+
+
+class _RowFailed(Exception):
+    def __init__(self, column: str, message: str):
+        self.error = (column, message)
+
+
+def _outside_subtree(kind: str, federation: Federation) -> _RowFailed:
+    # The same words as for a name that does not exist: no existence leak.
+    return _RowFailed(
+        header_for(kind, "federation"),
+        _("找不到总工会“%(name)s”，或您无权管理该总工会。") % {"name": federation.name},
+    )
+
+
+def _import_rows(*, rows: Sequence, write_row, dry_run: bool) -> ImportResult:
+    """Write ``rows`` one by one in one transaction; roll all back if any row fails."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    errors: list[RowError] = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                # A savepoint per row, so a failed row leaves the transaction usable and the
+                # remaining rows are still checked.
+                with transaction.atomic():
+                    counts[write_row(row)] += 1
+            except _RowFailed as exc:
+                errors.append(RowError(row.line, *exc.error))
+            except IntegrityError:
+                errors.append(RowError(row.line, "", _("与已有数据冲突，无法保存。")))
+        if errors:
+            raise ImportRejected(errors)
+        if dry_run:
+            transaction.set_rollback(True)
+    return ImportResult(**counts)
+
+
+def import_units(*, by, rows: Sequence[UnitRow], dry_run: bool = False) -> ImportResult:
+    """Create or update units from checked rows, matched by (federation, name); all or nothing.
+
+    A row equal to the stored unit is left alone (no audit entry). With ``dry_run`` nothing is
+    kept, which lets a caller list these errors beside the rows that failed their checks.
+    """
+    existing = {
+        (unit.federation_id, unit.name): unit
+        for unit in Unit.objects.filter(
+            federation__in={row.federation.pk for row in rows}, name__in={row.name for row in rows}
+        )
+    }
+
+    def write(row: UnitRow) -> str:
+        if not can_manage(by, row.federation):
+            raise _outside_subtree(Kind.UNITS, row.federation)
+        values = {"kind": row.kind, "headcount": row.headcount, "address": row.address}
+        unit = existing.get((row.federation.pk, row.name))
+        if unit is None:
+            unit = Unit.objects.create(federation=row.federation, name=row.name, **values)
+            log(unit, "wagtail.create", user=by)
+            return "created"
+        changed = [name for name, value in values.items() if getattr(unit, name) != value]
+        if not changed:
+            return "unchanged"
+        for name in changed:
+            setattr(unit, name, values[name])
+        unit.save(update_fields=changed)
+        log(unit, "wagtail.edit", user=by)
+        return "updated"
+
+    return _import_rows(rows=rows, write_row=write, dry_run=dry_run)
+
+
+WORKER_PROFILE_FIELDS = (
+    "name",
+    "gender",
+    "mobile",
+    "education",
+    "qualification",
+    "employment_mode",
+    "contractor",
+    "hire_date",
+)
+
+
+def import_workers(*, by, rows: Sequence[WorkerRow], dry_run: bool = False) -> ImportResult:
+    """Register or update workers from checked rows, matched by ID number; all or nothing.
+
+    Changes go through ``register_worker`` / ``update_worker`` / ``post_worker`` /
+    ``exchange_worker``, so they are checked and audited as in the admin. A 定岗单位 other than
+    the open posting's unit is an exchange on 定岗日期; with no open posting it is an initial
+    posting. A row equal to the stored worker is left alone (no audit entry).
+    """
+    existing = {
+        worker.id_number: worker
+        for worker in Worker.objects.under(managed_paths(by))
+        .filter(id_number__in=[row.id_number for row in rows])
+        .prefetch_related(Prefetch("postings", Posting.objects.open(), to_attr="open_postings"))
+    }
+    id_column = header_for(Kind.WORKERS, "id_number")
+    unit_column = header_for(Kind.WORKERS, "unit")
+
+    def write(row: WorkerRow) -> str:
+        if not can_manage(by, row.federation):
+            raise _outside_subtree(Kind.WORKERS, row.federation)
+        if row.unit is not None and not can_manage(by, row.unit.federation):
+            raise _RowFailed(
+                unit_column,
+                _("找不到定岗单位“%(name)s”，或您无权管理该单位。") % {"name": row.unit.name},
+            )
+        profile = {name: getattr(row, name) for name in WORKER_PROFILE_FIELDS}
+        worker = existing.get(row.id_number)
+        outcome = "unchanged"
+        try:
+            if worker is None:
+                worker = register_worker(
+                    by=by, federation=row.federation, id_number=row.id_number, **profile
+                )
+                current, outcome = None, "created"
+            else:
+                changed = {k: v for k, v in profile.items() if getattr(worker, k) != v}
+                if worker.federation_id != row.federation.pk:
+                    changed["federation"] = row.federation
+                if changed:
+                    update_worker(by=by, worker=worker, **changed)
+                    outcome = "updated"
+                current = next(iter(worker.open_postings), None)
+        except WorkforceError as exc:
+            raise _RowFailed(id_column, str(exc)) from None
+        if row.unit is None or (current is not None and current.unit_id == row.unit.pk):
+            return outcome
+        try:
+            if current is None:
+                post_worker(by=by, worker=worker, unit=row.unit, start=row.posting_date)
+            else:
+                exchange_worker(by=by, worker=worker, unit=row.unit, on=row.posting_date)
+        except WorkforceError as exc:
+            raise _RowFailed(unit_column, str(exc)) from None
+        return "created" if outcome == "created" else "updated"
+
+    return _import_rows(rows=rows, write_row=write, dry_run=dry_run)

@@ -41,3 +41,38 @@ def register_workforce_actions(actions):
             return _("撤销 %(user)s 管理本总工会的权限") % {
                 "user": log_entry.data.get("username", "")
             }
+
+
+# Roster import (名册导入): screens in workforce/import_views.py.
+
+
+@hooks.register("register_admin_urls")
+def register_roster_import_urls():
+    from django.urls import path
+
+    from . import import_views
+
+    return [
+        path("roster-import/", import_views.roster_import_view, name="workforce_roster_import"),
+        path(
+            "roster-import/template/<str:kind>.<str:fmt>",
+            import_views.roster_template_view,
+            name="workforce_roster_template",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_roster_import_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from .permissions import is_federation_staff
+
+    class RosterImportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return is_federation_staff(request.user)
+
+    return RosterImportMenuItem(
+        _("名册导入"), reverse("workforce_roster_import"), icon_name="upload", order=310
+    )
