@@ -81,3 +81,21 @@ def other_worker(other_county, other_unit):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def course(county):
+    """A live thematic course of the county in the 专题培训 catalog."""
+    from tests.factories import make_course
+
+    return make_course(organizer=county, title="工会法与劳动法实务")
+
+
+@pytest.fixture
+def session(course):
+    """The county's session of ``course``: 2030-03-04 to 03-08, 30 seats, a meeting each day."""
+    from tests.factories import SessionFactory, add_meeting_days
+
+    session = SessionFactory(course=course, title="2030年第一期")
+    add_meeting_days(session)
+    return session

@@ -6,6 +6,16 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
+from courses.models import (
+    CatalogPage,
+    CoursePage,
+    Enrolment,
+    Meeting,
+    Session,
+    TrainingIndexPage,
+    TrainingType,
+)
+from home.models import HomePage
 from workforce import idnumber
 from workforce.models import Federation, Posting, Unit, Worker
 
@@ -65,3 +75,102 @@ class PostingFactory(factory.django.DjangoModelFactory):
 
     worker = factory.SubFactory(WorkerFactory)
     start = dt.date(2024, 3, 1)
+
+
+# Courses ---------------------------------------------------------------------------------------
+
+
+def training_catalog(training_type: str = TrainingType.THEMATIC) -> CatalogPage:
+    """Return the catalog page of ``training_type``, building the training pages if missing."""
+    catalog = CatalogPage.objects.filter(training_type=training_type).first()
+    if catalog is not None:
+        return catalog
+    index = TrainingIndexPage.objects.first()
+    if index is None:
+        home = HomePage.objects.first()
+        index = home.add_child(instance=TrainingIndexPage(title="培训", slug="training"))
+    label = TrainingType(training_type).label
+    return index.add_child(
+        instance=CatalogPage(title=str(label), slug=training_type, training_type=training_type)
+    )
+
+
+_course_sequence = itertools.count(1)
+
+
+def make_course(
+    *,
+    organizer: Federation,
+    title: str | None = None,
+    training_type: str = TrainingType.THEMATIC,
+    credit_hours: str = "15",
+    pass_score=None,
+    prerequisites=(),
+    live: bool = True,
+    methods=("lecture",),
+) -> CoursePage:
+    """Add a course page under the catalog of ``training_type`` (the catalog decides the type)."""
+    n = next(_course_sequence)
+    course = CoursePage(
+        title=title or f"课程{n}",
+        slug=f"course-{n}",
+        organizer=organizer,
+        training_type=training_type,
+        credit_hours=credit_hours,
+        pass_score=pass_score,
+        methods=list(methods),
+        live=live,
+    )
+    training_catalog(training_type).add_child(instance=course)
+    if prerequisites:
+        course.prerequisites.set(prerequisites)
+        course.save()
+    return course
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session one week long in March 2030, enrolment open since 2020, 30 seats."""
+
+    class Meta:
+        model = Session
+
+    course = None  # pass course=make_course(...)
+    organizer = factory.LazyAttribute(lambda o: o.course.organizer)
+    title = factory.Sequence(lambda n: f"第{n}期")
+    start_date = dt.date(2030, 3, 4)
+    end_date = dt.date(2030, 3, 8)
+    location = "市职工服务中心"
+    capacity = 30
+    enrol_opens = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    enrol_closes = dt.datetime(2030, 3, 1, tzinfo=dt.UTC)
+    cancel_deadline = dt.datetime(2030, 3, 1, tzinfo=dt.UTC)
+    status = Session.Status.OPEN
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    session = None  # pass session=...
+    date = factory.LazyAttribute(lambda o: o.session.start_date)
+    start_time = dt.time(9, 0)
+    end_time = dt.time(12, 0)
+    hours = 3
+
+
+def add_meeting_days(session: Session, days: int | None = None, **kwargs) -> list[Meeting]:
+    """Add one meeting a day from the session's first day (``days`` of them, default to the end)."""
+    count = days if days is not None else (session.end_date - session.start_date).days + 1
+    return [
+        MeetingFactory(session=session, date=session.start_date + dt.timedelta(days=i), **kwargs)
+        for i in range(count)
+    ]
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    session = None  # pass session=...
+    worker = factory.SubFactory(WorkerFactory)
+    status = Enrolment.Status.CONFIRMED
