@@ -5,3 +5,13 @@ from . import views  # noqa: F401
 app_name = "courses"
 
 urlpatterns: list = []
+
+# Calendars (courses/feeds.py)
+from . import feeds  # noqa: E402
+
+urlpatterns += [
+    path("calendar/session/<int:pk>.ics", feeds.session_ics, name="session_ics"),
+    path("calendar/federation/<str:token>.ics", feeds.federation_feed, name="federation_feed"),
+    path("calendar/reset/", feeds.reset_feed, name="feed_reset"),
+    path("calendar/<str:token>.ics", feeds.worker_feed, name="worker_feed"),
+]
