@@ -110,6 +110,37 @@ class RuleResult:
     required_hours: int | None = None
     late: bool = False
 
+    def __str__(self) -> str:
+        """Return one line for a reminder, e.g. "岗位轮训：已逾期（截止 2026-03-01）"."""
+        due = self.due_date.isoformat()
+        if self.rule is Rule.ANNUAL and self.status is Status.OVERDUE:
+            detail = _(
+                "%(year)s年未满 %(required)s 学时，截止 %(due)s；本年已认定 %(hours)s 学时"
+            ) % {
+                "year": self.due_date.year,
+                "required": self.required_hours,
+                "due": due,
+                "hours": format_hours(self.hours),
+            }
+        elif self.rule is Rule.ANNUAL:
+            detail = _("本年已认定 %(hours)s / %(required)s 学时，截止 %(due)s") % {
+                "hours": format_hours(self.hours),
+                "required": self.required_hours,
+                "due": due,
+            }
+        else:
+            detail = _("截止 %(due)s") % {"due": due}
+        return f"{self.rule.label}：{self.status.label}（{detail}）"
+
+
+def format_hours(hours: Decimal | None) -> str:
+    """Return hours without a needless ".0": 32, 7.5."""
+    if hours is None:
+        return "0"
+    return str(
+        hours.quantize(Decimal(1)) if hours == hours.to_integral_value() else hours.normalize()
+    )
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Return ``day`` moved by ``months`` calendar months, kept to the month's last day.

@@ -300,3 +300,23 @@ def test_assess_and_count():
     assert counts.get(Rule.ROTATION, Status.OVERDUE) == 1
     assert counts.get(Rule.ONBOARDING, Status.MET) == 2
     assert sum(counts.counts[Rule.ANNUAL].values()) == 2
+
+
+def test_results_read_as_one_line_for_reminders():
+    overdue = annual_status(
+        hours=D("7.5"), previous_hours=D(8), hire_date=HIRED_LONG_AGO, today=d(2026, 3, 1),
+        policy=POLICY,
+    )  # fmt: skip
+    assert (
+        str(overdue)
+        == "年度培训学时：已逾期（2025年未满 40 学时，截止 2025-12-31；本年已认定 7.5 学时）"
+    )
+    soon = annual_status(
+        hours=D("32.0"), previous_hours=D(40), hire_date=HIRED_LONG_AGO, today=d(2026, 12, 1),
+        policy=POLICY,
+    )  # fmt: skip
+    assert str(soon) == "年度培训学时：即将到期（本年已认定 32 / 40 学时，截止 2026-12-31）"
+    rotation_due = rotation_status(
+        hire_date=d(2024, 3, 1), completions=[], today=d(2026, 3, 2), policy=POLICY
+    )
+    assert str(rotation_due) == "岗位轮训：已逾期（截止 2026-03-01）"
