@@ -182,4 +182,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO: one line per step per certificate.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

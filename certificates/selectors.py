@@ -1,0 +1,153 @@
+"""Reads for the certificates app."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from courses.models import Enrolment, Session
+from workforce import permissions
+from workforce.models import Worker, subtree_q
+
+from .models import BulkIssueJob, Certificate, CertificateKind, in_force_q
+from .validity import Standing
+from .wording import normalize_serial
+
+RENDER_RELATIONS = (
+    "kind",
+    "holder",
+    "federation",
+    "federation__seal",
+    "enrolment__session__course",
+)
+
+
+def default_kind(training_type: str) -> CertificateKind:
+    """Return the kind issued by default for a course of ``training_type`` (1 query).
+
+    The kind that lists the training type wins; otherwise the first kind, 结业证书.
+    """
+    kinds = list(CertificateKind.objects.order_by("pk"))
+    if not kinds:
+        raise CertificateKind.DoesNotExist("No certificate kinds: run the migrations.")
+    return next((kind for kind in kinds if training_type in kind.training_types), kinds[0])
+
+
+def for_rendering(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Load what a certificate's PDF shows, in the same query."""
+    return certificates.select_related(*RENDER_RELATIONS)
+
+
+def issuable_enrolments(session: Session) -> QuerySet[Enrolment]:
+    """Return the enrolments of ``session`` that may get a certificate: confirmed and completed."""
+    return Enrolment.objects.filter(
+        session=session, status=Enrolment.Status.CONFIRMED, completed=True
+    )
+
+
+# Scopes ---------------------------------------------------------------------------------------
+
+
+def certificates_for(user) -> QuerySet[Certificate]:
+    """Return the certificates ``user`` may see as staff: issued in or held under their subtree."""
+    return Certificate.objects.under(permissions.managed_paths(user))
+
+
+def issued_by_user_scope(user) -> QuerySet[Certificate]:
+    """Return the certificates ``user`` may revoke: issued by a federation they manage."""
+    return Certificate.objects.issued_under(permissions.managed_paths(user))
+
+
+def sessions_for(user) -> QuerySet[Session]:
+    """Return the sessions whose certificates ``user`` may issue (organized in their subtree)."""
+    return Session.objects.filter(subtree_q(permissions.managed_paths(user), "organizer__"))
+
+
+def jobs_for(user) -> QuerySet[BulkIssueJob]:
+    return BulkIssueJob.objects.filter(
+        subtree_q(permissions.managed_paths(user), "session__organizer__")
+    )
+
+
+# Staff screens ----------------------------------------------------------------------------------
+
+
+def certificate_list(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Return certificates with what the staff listing shows, in one query."""
+    return certificates.select_related("kind", "holder", "federation", "enrolment__session__course")
+
+
+def filter_standing(
+    certificates: QuerySet[Certificate], value: str, today: dt.date
+) -> QuerySet[Certificate]:
+    if value == Standing.VALID:
+        return certificates.filter(in_force_q(today))
+    if value == Standing.REVOKED:
+        return certificates.filter(revoked_on__isnull=False)
+    if value == Standing.EXPIRED:
+        return certificates.filter(revoked_on__isnull=True, expires_on__lt=today)
+    return certificates
+
+
+def sessions_with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Return sessions with ``completed_count`` and ``certified_count`` (one query)."""
+    completed = Q(enrolments__status=Enrolment.Status.CONFIRMED, enrolments__completed=True)
+    return (
+        sessions.select_related("course", "organizer")
+        .annotate(
+            completed_count=Count("enrolments", filter=completed, distinct=True),
+            certified_count=Count(
+                "enrolments",
+                filter=completed & Q(enrolments__certificates__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("-end_date", "-pk")
+    )
+
+
+def session_roster(session: Session) -> list[Enrolment]:
+    """Return the session's completed enrolments with their certificates (2 queries)."""
+    return list(
+        issuable_enrolments(session)
+        .select_related("worker")
+        .prefetch_related(
+            Prefetch(
+                "certificates",
+                queryset=Certificate.objects.select_related("kind"),
+                to_attr="certificate_list",
+            )
+        )
+        .order_by("worker__name", "pk")
+    )
+
+
+def recent_jobs(session: Session, limit: int = 5) -> list[BulkIssueJob]:
+    return list(session.certificate_jobs.select_related("requested_by")[:limit])
+
+
+# Worker and public pages ------------------------------------------------------------------------
+
+
+def my_certificates(worker: Worker) -> list[Certificate]:
+    """Return the worker's certificates, newest first, with what the page shows (1 query)."""
+    return list(
+        Certificate.objects.filter(holder=worker).select_related(
+            "kind", "federation", "enrolment__session__course"
+        )
+    )
+
+
+def verification(*, code: str | None = None, serial: str | None = None) -> Certificate | None:
+    """Return the certificate with this verification code or serial number, or None (≤ 1 query)."""
+    if code is not None:
+        lookup = {"code": code}
+    elif serial is not None and (normalized := normalize_serial(serial)):
+        lookup = {"serial": normalized}
+    else:
+        return None
+    return (
+        Certificate.objects.filter(**lookup)
+        .select_related("kind", "holder", "federation", "enrolment__session__course")
+        .first()
+    )
+

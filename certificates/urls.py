@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("verify/", views.verify_search, name="verify_search"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("me/certificates/", views.my_certificates, name="mine"),
+    path("me/certificates/<int:pk>/pdf/", views.my_certificate_pdf, name="my_pdf"),
+]

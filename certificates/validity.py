@@ -1,0 +1,37 @@
+"""Whether a certificate is in force: valid, revoked or expired. Pure: ``today`` is an argument."""
+
+import datetime as dt
+from enum import StrEnum
+
+
+class Standing(StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+def expiry_date(issued_on: dt.date, years: int | None) -> dt.date | None:
+    """Return the last day a certificate valid ``years`` is in force (None: it never expires).
+
+    "资格证书有效期为 3 年（政策参数）": valid from the issue date through the day before the same
+    date ``years`` later; a certificate issued on 29 February ends on 28 February.
+    """
+    if not years:
+        return None
+    try:
+        anniversary = issued_on.replace(year=issued_on.year + years)
+    except ValueError:  # 29 February in a year that has none
+        anniversary = issued_on.replace(year=issued_on.year + years, day=28) + dt.timedelta(days=1)
+    return anniversary - dt.timedelta(days=1)
+
+
+def standing(*, revoked_on: dt.date | None, expires_on: dt.date | None, today: dt.date) -> Standing:
+    """Return whether a certificate is valid, revoked or expired on ``today``.
+
+    Revocation wins over expiry; a certificate is in force through its ``expires_on`` day.
+    """
+    if revoked_on is not None and revoked_on <= today:
+        return Standing.REVOKED
+    if expires_on is not None and today > expires_on:
+        return Standing.EXPIRED
+    return Standing.VALID
