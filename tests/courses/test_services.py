@@ -504,9 +504,9 @@ def test_nobody_else_cancels_a_workers_enrolment(session, worker, county, outsid
 
 
 @pytest.mark.django_db(transaction=True)
-def test_lock_refuses_to_run_outside_a_transaction(session):
-    with pytest.raises(RuntimeError):
-        services._lock_session(session)
+def test_lock_refuses_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError, match="atomic"):
+        services._lock_session(Session(pk=1))
 
 
 def test_training_type_of_make_course_follows_the_catalog(county):
