@@ -15,3 +15,10 @@ urlpatterns += [
     path("calendar/reset/", feeds.reset_feed, name="feed_reset"),
     path("calendar/<str:token>.ics", feeds.worker_feed, name="worker_feed"),
 ]
+
+# Training compliance: the worker's "my training" (courses/compliance_views.py)
+from . import compliance_views  # noqa: E402
+
+urlpatterns += [
+    path("me/training/", compliance_views.my_training, name="my_training"),
+]

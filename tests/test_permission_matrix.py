@@ -58,6 +58,26 @@ MATRIX: dict[str, Case] = {
         expect={"worker": 200, "anonymous": LOGIN},
         default=404,  # staff without a worker record have no "my page"
     ),
+    # training compliance (courses/compliance_views.py)
+    "courses:my_training": Case(
+        url("courses:my_training"),
+        expect={"worker": 200, "anonymous": LOGIN},
+        default=404,  # staff without a worker record have no "my training"
+    ),
+    "courses_compliance": Case(url("courses_compliance"), expect=ADMIN_STAFF_ONLY),
+    "courses_compliance_export": Case(
+        url("courses_compliance_export", lambda ctx: "csv"), expect=ADMIN_STAFF_ONLY
+    ),
+    "courses_compliance_workers": Case(
+        url("courses_compliance_workers", lambda ctx: ctx.county.pk, lambda ctx: "annual",
+            lambda ctx: "overdue"),
+        expect=ADMIN_COUNTY_OBJECT,
+    ),  # fmt: skip
+    "courses_compliance_workers_export": Case(
+        url("courses_compliance_workers_export", lambda ctx: ctx.county.pk,
+            lambda ctx: "rotation", lambda ctx: "met", lambda ctx: "xlsx"),
+        expect=ADMIN_COUNTY_OBJECT,
+    ),  # fmt: skip
 }
 
 
