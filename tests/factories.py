@@ -172,5 +172,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         model = Enrolment
 
     session = None  # pass session=...
-    worker = factory.SubFactory(WorkerFactory)
+    worker = factory.SubFactory(
+        WorkerFactory, federation=factory.SelfAttribute("..session.organizer")
+    )
     status = Enrolment.Status.CONFIRMED
