@@ -19,6 +19,8 @@ from wagtail.search import index
 from workforce.models import Federation, Worker
 
 from .blocks import CourseBodyBlock
+from .page_forms import CoursePageForm
+from .search import index_terms
 
 
 class TrainingType(models.TextChoices):
@@ -53,6 +55,13 @@ class TrainingIndexPage(Page):
     class Meta:
         verbose_name = _("培训首页")
 
+    def get_context(self, request, *args, **kwargs):
+        from .views import catalog_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_context(request, index=self))
+        return context
+
 
 class CatalogPage(Page):
     """One catalog (课程目录) per training type; its children are the courses."""
@@ -69,6 +78,13 @@ class CatalogPage(Page):
 
     class Meta:
         verbose_name = _("课程目录")
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import catalog_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_context(request, catalog=self))
+        return context
 
 
 class CoursePage(Page):
@@ -118,13 +134,30 @@ class CoursePage(Page):
         index.SearchField("description"),
         index.FilterField("training_type"),
         index.FilterField("organizer_id"),
+        # Chinese has no spaces between words: index characters and pairs (courses/search.py).
+        index.SearchField("search_terms"),
     ]
 
     parent_page_types = ["courses.CatalogPage"]
     subpage_types = []
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("课程")
+
+    def search_terms(self) -> str:
+        """Return the course's words as Chinese search terms (characters and their pairs)."""
+        description = CoursePage._meta.get_field("description")
+        parts = [self.title, self.summary, self.audience]
+        parts += description.get_searchable_content(self.description)
+        return index_terms(" ".join(str(part) for part in parts))
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import course_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_context(request, course=self))
+        return context
 
 
 class Session(models.Model):

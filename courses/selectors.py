@@ -8,10 +8,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from workforce.models import Federation, PolicyParameters, Posting, Worker, subtree_q
+from workforce.permissions import managed_paths
 from workforce.policy import POLICY_FIELDS, Policy, resolve_policy
 from workforce.selectors import policy_for
 
@@ -25,7 +41,8 @@ from .compliance import (
     WorkerFacts,
     assess,
 )
-from .models import Attendance, Enrolment, Meeting, Session, TrainingType
+from .models import Attendance, CoursePage, Enrolment, Meeting, Session, TrainingType
+from .search import query_terms
 
 # =============================================================================================
 # Training compliance (§四.三): gather what ``courses.compliance`` needs, in grouped queries.
@@ -361,3 +378,205 @@ def my_training(worker: Worker, *, today: dt.date) -> MyTraining:
     compliance, policy = worker_compliance(worker, today=today)
     return MyTraining(upcoming, waitlisted, past, compliance, policy)
 
+
+# =============================================================================================
+# Catalog and sessions: the public pages and the staff screens (courses-ui).
+# =============================================================================================
+
+LIVE_SESSION_STATUSES = (Session.Status.PLANNED, Session.Status.OPEN, Session.Status.CLOSED)
+SEARCH_LIMIT = 200
+
+
+def upcoming_q(today: dt.date, prefix: str = "") -> Q:
+    """Return a Q for sessions still to come or running: not over, cancelled or finished."""
+    return Q(**{f"{prefix}end_date__gte": today, f"{prefix}status__in": LIVE_SESSION_STATUSES})
+
+
+def enrolment_open_q(now: dt.datetime, prefix: str = "") -> Q:
+    """Return a Q for sessions a worker may enrol in themself at ``now`` (seats aside)."""
+    return Q(
+        **{
+            f"{prefix}status": Session.Status.OPEN,
+            f"{prefix}enrol_opens__lte": now,
+            f"{prefix}enrol_closes__gte": now,
+        }
+    )
+
+
+def _count(rows: QuerySet, by: str) -> Coalesce:
+    """Return a correlated count of ``rows`` grouped ``by`` their link to the outer row.
+
+    A subquery rather than a join, so several counts never multiply each other.
+    """
+    counts = rows.order_by().values(by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def with_seats(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Annotate ``confirmed_count`` and ``waitlisted_count`` (read ``seats_left`` after)."""
+    return sessions.annotate(
+        confirmed_count=_count(
+            Enrolment.objects.filter(session=OuterRef("pk"), status=Enrolment.Status.CONFIRMED),
+            "session",
+        ),
+        waitlisted_count=_count(
+            Enrolment.objects.filter(session=OuterRef("pk"), status=Enrolment.Status.WAITLISTED),
+            "session",
+        ),
+    )
+
+
+def with_schedule(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Annotate the number of held meetings (``meeting_count``) and their ``scheduled_hours``."""
+    held = Meeting.objects.filter(session=OuterRef("pk"), cancelled=False).order_by()
+    return sessions.annotate(
+        meeting_count=_count(held, "session"),
+        scheduled_hours=Subquery(
+            held.values("session").annotate(total=Sum("hours")).values("total")[:1]
+        ),
+    )
+
+
+def seats_left(session: Session) -> int | None:
+    """Return the free seats of a session loaded ``with_seats``; None when unlimited."""
+    if session.capacity is None:
+        return None
+    return max(session.capacity - session.confirmed_count, 0)
+
+
+def free_seat_sessions(now: dt.datetime) -> QuerySet[Session]:
+    """Return the sessions open for enrolment at ``now`` that still have a free seat."""
+    return with_seats(Session.objects.filter(enrolment_open_q(now))).filter(
+        Q(capacity__isnull=True) | Q(confirmed_count__lt=F("capacity"))
+    )
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """What the catalog is narrowed to; empty values mean "all"."""
+
+    training_type: str = ""
+    organizer: Federation | None = None
+    upcoming_only: bool = False
+    open_seats_only: bool = False
+    query: str = ""
+
+
+def search_course_ids(query: str, *, limit: int = SEARCH_LIMIT) -> list[int]:
+    """Return the ids of live courses matching ``query``, best first (1 query).
+
+    Uses Wagtail search with Chinese character-pair terms (``courses/search.py``).
+    """
+    terms = query_terms(query)
+    if not terms:
+        return []
+    results = CoursePage.objects.live().only("pk").search(terms, operator="and")
+    return [page.pk for page in results[:limit]]
+
+
+def catalog_courses(filters: CatalogFilters, *, today: dt.date, now: dt.datetime) -> QuerySet:
+    """Return the live courses shown by the catalog with ``filters``, annotated for the list.
+
+    Each course carries ``upcoming_sessions`` (count), ``next_start`` (date) and
+    ``has_free_seats``; one query per page of results, plus one for a search.
+    """
+    courses = CoursePage.objects.live().select_related("organizer")
+    if filters.training_type:
+        courses = courses.filter(training_type=filters.training_type)
+    if filters.organizer is not None:
+        courses = courses.filter(organizer__path__startswith=filters.organizer.path)
+    upcoming = Session.objects.filter(upcoming_q(today), course=OuterRef("pk"))
+    courses = courses.annotate(
+        upcoming_sessions=_count(upcoming, "course"),
+        next_start=Subquery(upcoming.order_by("start_date").values("start_date")[:1]),
+        has_free_seats=Exists(free_seat_sessions(now).filter(course=OuterRef("pk"))),
+    )
+    if filters.upcoming_only:
+        courses = courses.filter(upcoming_sessions__gt=0)
+    if filters.open_seats_only:
+        courses = courses.filter(has_free_seats=True)
+    if filters.query:
+        ids = search_course_ids(filters.query)
+        if not ids:
+            return courses.none()
+        rank = Case(*(When(pk=pk, then=i) for i, pk in enumerate(ids)), output_field=IntegerField())
+        return courses.filter(pk__in=ids).annotate(rank=rank).order_by("rank")
+    return courses.order_by(F("next_start").asc(nulls_last=True), "title", "pk")
+
+
+def catalog_organizers() -> QuerySet[Federation]:
+    """Return the federations organizing at least one live course (1 query)."""
+    organizer_ids = CoursePage.objects.live().values("organizer_id")
+    return Federation.objects.filter(pk__in=organizer_ids).order_by("path")
+
+
+def course_sessions(course, *, today: dt.date) -> list[Session]:
+    """Return a course's current and upcoming sessions with seats and schedule (1 query)."""
+    sessions = Session.objects.filter(upcoming_q(today), course=course).select_related("organizer")
+    return list(with_schedule(with_seats(sessions)).order_by("start_date", "pk"))
+
+
+def enrolments_of(worker: Worker | None, sessions: Iterable[Session]) -> dict[int, Enrolment]:
+    """Return ``worker``'s enrolments in ``sessions`` by session id (1 query, 0 without one)."""
+    ids = [session.pk for session in sessions]
+    if worker is None or not ids:
+        return {}
+    return {
+        enrolment.session_id: enrolment
+        for enrolment in Enrolment.objects.filter(worker=worker, session_id__in=ids)
+    }
+
+
+def public_sessions() -> QuerySet[Session]:
+    """Return the sessions anyone may look at: those of live courses."""
+    return Session.objects.filter(course__live=True)
+
+
+def session_page(pk: int) -> tuple[Session, list[Meeting]]:
+    """Return a public session with course, organizer, seats and its meetings (2 queries)."""
+    sessions = public_sessions().select_related("course", "organizer")
+    session = with_schedule(with_seats(sessions)).get(pk=pk)
+    return session, list(session.meetings.order_by("date", "start_time"))
+
+
+# Staff screens -------------------------------------------------------------------------------
+
+
+def sessions_for(user) -> QuerySet[Session]:
+    """Return the sessions organised in the federations ``user`` manages."""
+    return Session.objects.filter(subtree_q(managed_paths(user), "organizer__"))
+
+
+def session_roster(session: Session) -> list[Enrolment]:
+    """Return every enrolment of a session with its worker: confirmed, waitlisted, cancelled.
+
+    Ordered by status (confirmed first), then the waitlist order, then name (1 query).
+    """
+    return list(
+        Enrolment.objects.filter(session=session)
+        .select_related("worker", "worker__federation")
+        .order_by("-status", "waitlisted_at", "worker__name", "pk")
+    )
+
+
+def confirmed_roster(session: Session) -> list[Enrolment]:
+    """Return the confirmed enrolments of a session with their workers, by name (1 query)."""
+    return list(
+        Enrolment.objects.filter(session=session, status=Enrolment.Status.CONFIRMED)
+        .select_related("worker")
+        .order_by("worker__name", "pk")
+    )
+
+
+def session_meetings(session: Session) -> list[Meeting]:
+    """Return a session's meetings with how many attendance marks each has (1 query)."""
+    return list(
+        session.meetings.annotate(
+            marked=_count(Attendance.objects.filter(meeting=OuterRef("pk")), "meeting")
+        ).order_by("date", "start_time")
+    )
+
+
+def attendance_marks(meeting: Meeting) -> dict[int, int]:
+    """Return the recorded attendance at a meeting: enrolment id → status (1 query)."""
+    return dict(meeting.attendances.values_list("enrolment_id", "status"))

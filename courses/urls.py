@@ -6,6 +6,13 @@ app_name = "courses"
 
 urlpatterns: list = []
 
+# Sessions and enrolment (courses/views.py); catalogs and courses are Wagtail pages.
+urlpatterns += [
+    path("training/sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("training/sessions/<int:pk>/enrol/", views.enrol, name="enrol"),
+    path("training/enrolments/<int:pk>/cancel/", views.cancel_enrolment, name="cancel_enrolment"),
+]
+
 # Calendars (courses/feeds.py)
 from . import feeds  # noqa: E402
 

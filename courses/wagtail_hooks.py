@@ -1,6 +1,15 @@
 """Admin wiring for the courses app."""
 
-from wagtail import hooks  # noqa: E402
+from django.http import Http404
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from workforce.models import subtree_q
+from workforce.permissions import can_manage, managed_paths
+
+from .catalogs import sync_course_type
+from .models import CoursePage, Session
+from .viewsets import SessionPermissionPolicy, TrainingViewSetGroup
 
 
 # Audit actions of courses/services.py (labels shown in the admin's history).
@@ -10,6 +19,55 @@ def register_courses_actions(actions):
 
     for action, label in LOG_ACTIONS.items():
         actions.register_action(action, label, label)
+
+
+# Training admin (培训管理): session screens in courses/viewsets.py. The policy is registered at
+# import, before Wagtail would fall back to plain model permissions for sessions.
+register_permission_policy(Session, SessionPermissionPolicy(Session), exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_training_viewsets():
+    return TrainingViewSetGroup()
+
+
+# Course pages: staff edit, move, copy, unpublish and delete only the courses organised in
+# their federations; anyone else's course is a 404 and is left out of the page explorer.
+
+
+def _others_course(request, page) -> bool:
+    page = page.specific
+    return isinstance(page, CoursePage) and not can_manage(request.user, page.organizer)
+
+
+def _refuse_others_course(request, page, *args):
+    if _others_course(request, page):
+        raise Http404
+
+
+for _hook in (
+    "before_edit_page",
+    "before_delete_page",
+    "before_unpublish_page",
+    "before_copy_page",
+    "before_move_page",
+    "before_convert_alias_page",
+):
+    hooks.register(_hook, _refuse_others_course)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_others_courses(parent_page, pages, request):
+    if request.user.is_superuser:
+        return pages
+    managed = subtree_q(managed_paths(request.user), "organizer__")
+    return pages.exclude(pk__in=CoursePage.objects.exclude(managed).values("pk"))
+
+
+@hooks.register("after_move_page")
+def keep_course_type(request, page):
+    # The catalog decides a course's training type.
+    sync_course_type(page)
 
 
 # Training compliance dashboard (培训达标): screens in courses/compliance_views.py.
