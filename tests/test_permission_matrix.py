@@ -20,6 +20,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.admin.viewsets import viewsets
 
+from workforce.models import PolicyParameters
+
 OUR_APPS = ("home", "workforce", "courses", "certificates", "lms")
 PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
 LOGIN = "login"
@@ -79,6 +81,39 @@ MATRIX: dict[str, Case] = {
         expect=ADMIN_COUNTY_OBJECT,
     ),  # fmt: skip
 }
+
+# Roster back office (workforce/viewsets.py): deleting workers, postings, federations and policy
+# records is refused to everyone (Wagtail sends staff back to the dashboard); another county's
+# object is a 404 before any permission check.
+_ADMIN_NO_DELETE = {"outsider": 404, "anonymous": LOGIN}
+_ROSTER_OBJECTS = {
+    "workforce_federations": lambda ctx: ctx.county.pk,
+    "workforce_units": lambda ctx: ctx.unit.pk,
+    "workforce_workers": lambda ctx: ctx.worker.pk,
+    "workforce_postings": lambda ctx: ctx.posting.pk,
+    "workforce_policies": lambda ctx: ctx.policy.pk,
+}
+for _namespace, _pk in _ROSTER_OBJECTS.items():
+    for _view in ("index", "index_results", "add"):
+        MATRIX[f"{_namespace}:{_view}"] = Case(url(f"{_namespace}:{_view}"), ADMIN_STAFF_ONLY)
+    for _view in ("edit", "history", "history_results", "usage"):
+        MATRIX[f"{_namespace}:{_view}"] = Case(
+            url(f"{_namespace}:{_view}", _pk), ADMIN_COUNTY_OBJECT
+        )
+    MATRIX[f"{_namespace}:delete"] = Case(
+        url(f"{_namespace}:delete", _pk), _ADMIN_NO_DELETE, default=ADMIN_DENIED
+    )
+MATRIX["workforce_units:delete"] = Case(  # units without postings may go; the page says why not
+    url("workforce_units:delete", lambda ctx: ctx.unit.pk), ADMIN_COUNTY_OBJECT
+)
+for _name, _pk in [
+    ("workforce_federations:staff", _ROSTER_OBJECTS["workforce_federations"]),
+    ("workforce_workers:inspect", _ROSTER_OBJECTS["workforce_workers"]),
+    ("workforce_workers:exchange", _ROSTER_OBJECTS["workforce_workers"]),
+    ("workforce_workers:departure", _ROSTER_OBJECTS["workforce_workers"]),
+    ("workforce_postings:inspect", _ROSTER_OBJECTS["workforce_postings"]),
+]:
+    MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT)
 
 
 def _walk(patterns, namespace=None):
@@ -142,6 +177,7 @@ def ctx(city, county, other_county, unit, worker, other_worker, city_staff, coun
         worker=worker,
         other_worker=other_worker,
         posting=worker.postings.get(),
+        policy=PolicyParameters.objects.create(federation=county, staffing_base=2500),
         users={
             "city_staff": city_staff,
             "county_staff": county_staff,

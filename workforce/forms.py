@@ -252,17 +252,17 @@ class PolicyParametersForm(WagtailAdminModelForm):
 
     def annotate_inherited(self, federation: Federation | None) -> None:
         """Put the value each field inherits (and the one in force) into its help text."""
-        if federation is None:
-            inherited, in_force = Policy(), None
-        else:
-            parent = federation.get_parent()
-            inherited = selectors.policy_for(parent) if parent is not None else Policy()
-            in_force = selectors.policy_for(federation) if self.instance.pk else None
+        parent = federation.get_parent() if federation is not None else None
+        inherited = selectors.policy_for(parent) if parent is not None else Policy()
+        in_force = selectors.policy_for(federation) if self.instance.pk else None
+        # A root federation has no parent to inherit from: empty means the policy's default.
+        empty = (
+            _("留空则沿用上级：%(value)s") if parent is not None else _("留空则用默认值：%(value)s")
+        )
         for name in POLICY_FIELDS:
             if name not in self.fields:
                 continue
-            text = _("留空则沿用上级：%(value)s") % {"value": getattr(inherited, name)}
+            text = empty % {"value": getattr(inherited, name)}
             if in_force is not None:
                 text += _("；当前生效：%(value)s") % {"value": getattr(in_force, name)}
             self.fields[name].help_text = text
-            self.fields[name].widget.attrs["placeholder"] = str(getattr(inherited, name))

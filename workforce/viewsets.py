@@ -12,6 +12,7 @@ from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import (
     CreateView,
     DeleteView,
@@ -110,14 +111,44 @@ def scoped(user, model) -> QuerySet:
 # Generic views, scoped ----------------------------------------------------------------------
 
 
+def _relabel_inspect(buttons):
+    """Call Wagtail's "Inspect" (检查) item 详情, the word staff use for a record's details."""
+    for button in buttons:
+        if button.icon_name == "info-circle":
+            button.label = _("详情")
+    return buttons
+
+
 class ScopedIndexView(IndexView):
+    results_template_name = "workforce/admin/index_results.html"
+
     def get_base_queryset(self):
         return scoped(self.request.user, self.model)
+
+    def get_list_more_buttons(self, instance):
+        return _relabel_inspect(super().get_list_more_buttons(instance))
+
+
+class ScopedCreateView(CreateView):
+    page_title = _("新建")
+
+    def get_breadcrumbs_items(self):
+        # Wagtail's "New: …" crumb has no Chinese translation yet.
+        items = super().get_breadcrumbs_items()
+        items[-1] = {
+            **items[-1],
+            "label": _("新建%(model_name)s") % {"model_name": self.get_page_subtitle()},
+        }
+        return items
 
 
 class ScopedEditView(EditView):
     def get_queryset(self):
         return scoped(self.request.user, self.model)
+
+    @cached_property
+    def header_more_buttons(self):
+        return _relabel_inspect(super().header_more_buttons)
 
 
 class ScopedDeleteView(DeleteView):
@@ -126,11 +157,17 @@ class ScopedDeleteView(DeleteView):
 
 
 class ScopedInspectView(InspectView):
+    page_title = _("详情")
+
     def get_queryset(self):
         return scoped(self.request.user, self.model)
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=unquote(str(self.pk)))
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None or value == "" else value
 
 
 class ScopedHistoryView(HistoryView):
@@ -160,6 +197,7 @@ class ScopedModelViewSet(ModelViewSet):
     """A model viewset whose every view sees only the user's federations."""
 
     index_view_class = ScopedIndexView
+    add_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     inspect_view_class = ScopedInspectView
@@ -298,7 +336,7 @@ def _staff_names(federation: Federation) -> str:
     )
 
 
-class FederationCreateView(ServiceErrorMixin, CreateView):
+class FederationCreateView(ServiceErrorMixin, ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
         if parent := self.request.GET.get("parent"):
@@ -576,7 +614,7 @@ class WorkerIndexView(WorkerActionsMixin, ScopedIndexView):
         return [*super().get_list_more_buttons(instance), *self.worker_actions(instance)]
 
 
-class WorkerCreateView(ServiceErrorMixin, CreateView):
+class WorkerCreateView(ServiceErrorMixin, ScopedCreateView):
     def save_instance(self):
         worker = services.register_worker(by=self.request.user, **self.form.register_kwargs())
         if unit := self.form.cleaned_data.get("unit"):
@@ -849,7 +887,7 @@ class PostingIndexView(ScopedIndexView):
         return None
 
 
-class PostingCreateView(ServiceErrorMixin, CreateView):
+class PostingCreateView(ServiceErrorMixin, ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
         if worker := self.request.GET.get("worker"):
@@ -907,6 +945,16 @@ class PostingInspectView(ScopedInspectView):
         return None
 
 
+def _day(field: str):
+    """Return an accessor showing a date field as 2025-06-01 (not "3 years ago")."""
+
+    def accessor(instance):
+        value = getattr(instance, field)
+        return date_format(value, "Y-m-d") if value else ""
+
+    return accessor
+
+
 def _posting_state(posting: Posting) -> str:
     return _("在岗") if posting.end is None else _("已结束")
 
@@ -927,11 +975,11 @@ class PostingViewSet(ScopedModelViewSet):
     filterset_class = PostingFilterSet
     search_fields = ["worker__name", "unit__name"]
     list_display = [
-        Column("worker", label=_("工作者"), accessor="worker.name"),
+        "worker",
         Column("unit", label=_("定岗单位"), accessor="unit.name"),
         "kind",
-        DateColumn("start", label=_("开始日期"), sort_key="start"),
-        DateColumn("end", label=_("结束日期"), sort_key="end"),
+        Column("start", label=_("开始日期"), accessor=_day("start"), sort_key="start"),
+        Column("end", label=_("结束日期"), accessor=_day("end"), sort_key="end"),
         StatusTagColumn(
             "state",
             label=_("状态"),
@@ -971,7 +1019,7 @@ class PolicyIndexView(ScopedIndexView):
         return super().get_base_queryset().select_related("federation")
 
 
-class PolicyCreateView(CreateView):
+class PolicyCreateView(ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
         if federation := self.request.GET.get("federation"):
