@@ -164,7 +164,9 @@ def staff_of(federation: Federation) -> QuerySet:
 
 
 def with_staff(federations: QuerySet[Federation]) -> QuerySet[Federation]:
-    """Prefetch each federation's direct staff into ``staff_users`` (one extra query)."""
+    """Prefetch each federation's direct staff grants (one extra query); read them with
+    ``prefetched_staff``.
+    """
     return federations.prefetch_related(
         Prefetch(
             "federationuserobjectpermission_set",
