@@ -4,7 +4,9 @@
 """
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 
 class StaffingStatus(enum.StrEnum):
@@ -75,3 +77,128 @@ def add_unit(
         unstaffed=totals.unstaffed + (status is StaffingStatus.UNSTAFFED and required > 0),
         over_norm=totals.over_norm + (status is StaffingStatus.OVER_NORM),
     )
+
+
+class FederationNorm(NamedTuple):
+    """A federation as the roll-up sees it: its report row, its name and its staffing norm."""
+
+    group: str  # key of the report row its units count in (its county-level federation)
+    name: str
+    base: int  # staffing_base and staffing_step of the policy in force there
+    step: int
+
+
+# One unit: (id, headcount, federation id, open postings), as the selector reads it.
+UnitRow = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """A unit listed on the report (unstaffed or over norm); ``name_units`` fills in the names."""
+
+    unit_id: int
+    group: str
+    federation: str
+    headcount: int
+    posted: int
+    allowed: int
+    name: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class ReportGroup:
+    """A report row to fill: a county-level federation (key = its tree path) and its name."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StaffingRow:
+    key: str
+    name: str
+    totals: StaffingTotals
+
+
+@dataclass(frozen=True)
+class StaffingReport:
+    """The staffing roll-up of §三 and §五.一: one row per county-level federation, the total,
+    and the units that are unstaffed or over norm."""
+
+    rows: tuple[StaffingRow, ...] = ()
+    total: StaffingTotals = StaffingTotals()
+    unstaffed: tuple[UnitLine, ...] = ()
+    over_norm: tuple[UnitLine, ...] = ()
+
+    def listed_unit_ids(self) -> list[int]:
+        return [line.unit_id for line in (*self.unstaffed, *self.over_norm)]
+
+
+def roll_up(
+    groups: Iterable[ReportGroup],
+    federations: Mapping[int, FederationNorm],
+    units: Iterable[UnitRow],
+) -> StaffingReport:
+    """Return the staffing report of ``units``, one row per group in the given order.
+
+    "县市区总工会要按照要求首先配齐社会化工会工作者" (§五.一): per county-level federation and in
+    total, how many workers the units require (须配备) and may have (可增配), how many are
+    posted, and which units have none although they must (unstaffed) or more than the norm of
+    their federation allows (over norm). Counts agree with folding ``add_unit`` over the units.
+    """
+    groups = list(groups)
+    # Plain integer lists while counting (thousands of units); dataclasses once at the end.
+    sums = {group.key: [0, 0, 0, 0, 0, 0, 0] for group in groups}
+    unstaffed: list[UnitLine] = []
+    over_norm: list[UnitLine] = []
+    for unit_id, headcount, federation_id, posted in units:
+        federation = federations[federation_id]
+        required = required_workers(headcount)
+        allowed = allowed_workers(headcount, base=federation.base, step=federation.step)
+        row = sums[federation.group]
+        row[0] += 1
+        row[1] += headcount
+        row[2] += required
+        row[3] += allowed
+        row[4] += posted
+        if posted <= 0:
+            if required > 0:
+                row[5] += 1
+                unstaffed.append(
+                    UnitLine(unit_id, federation.group, federation.name, headcount, 0, allowed)
+                )
+        elif posted > allowed:
+            row[6] += 1
+            over_norm.append(
+                UnitLine(unit_id, federation.group, federation.name, headcount, posted, allowed)
+            )
+    return StaffingReport(
+        rows=tuple(
+            StaffingRow(group.key, group.name, StaffingTotals(*sums[group.key])) for group in groups
+        ),
+        total=StaffingTotals(*(sum(column) for column in zip(*sums.values(), strict=True))),
+        unstaffed=tuple(unstaffed),
+        over_norm=tuple(over_norm),
+    )
+
+
+def name_units(
+    report: StaffingReport,
+    names: Mapping[int, tuple[str, str]],
+    kind_labels: Mapping[str, str] | None = None,
+) -> StaffingReport:
+    """Return ``report`` with its listed units named ((name, kind) by unit id), sorted by row,
+    federation and name; kinds are shown through ``kind_labels`` when given."""
+    kind_labels = kind_labels or {}
+    order = {row.key: index for index, row in enumerate(report.rows)}
+
+    def named(lines: tuple[UnitLine, ...]) -> tuple[UnitLine, ...]:
+        result = []
+        for line in lines:
+            name, kind = names.get(line.unit_id, ("", ""))
+            result.append(replace(line, name=name, kind=kind_labels.get(kind, kind)))
+        result.sort(key=lambda line: (order.get(line.group, 0), line.federation, line.name))
+        return tuple(result)
+
+    return replace(report, unstaffed=named(report.unstaffed), over_norm=named(report.over_norm))

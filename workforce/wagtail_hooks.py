@@ -76,3 +76,47 @@ def register_roster_import_menu_item():
     return RosterImportMenuItem(
         _("名册导入"), reverse("workforce_roster_import"), icon_name="upload", order=310
     )
+
+
+# Staffing report (配备报表): screens in workforce/report_views.py.
+
+
+@hooks.register("register_admin_urls")
+def register_staffing_report_urls():
+    from django.urls import path
+
+    from . import report_views
+
+    return [
+        path(
+            "staffing-report/",
+            report_views.staffing_report_view,
+            name="workforce_staffing_report",
+        ),
+        path(
+            "staffing-report/export.xlsx",
+            report_views.staffing_report_xlsx,
+            name="workforce_staffing_report_xlsx",
+        ),
+        path(
+            "staffing-report/export.csv",
+            report_views.staffing_report_csv,
+            name="workforce_staffing_report_csv",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_staffing_report_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from .permissions import is_federation_staff
+
+    class StaffingReportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return is_federation_staff(request.user)
+
+    return StaffingReportMenuItem(
+        _("配备报表"), reverse("workforce_staffing_report"), icon_name="table", order=320
+    )

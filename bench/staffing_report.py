@@ -1,0 +1,156 @@
+"""Time the staffing report selector against one raw SQL aggregate of the same numbers.
+
+Run: ``.venv/bin/python bench/staffing_report.py`` (see bench/README.md). Uses
+``var/bench.sqlite3`` unless ``DATABASE_URL`` is set; migrates it and generates the size-M scale
+city (``generate_scale_data``) once if it is missing.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}")
+os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log: it would slow the ORM side
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from workforce.management.commands.generate_scale_data import ROOT_NAME  # noqa: E402
+from workforce.models import Federation, PolicyParameters, Posting, Unit  # noqa: E402
+from workforce.policy import Policy  # noqa: E402
+from workforce.selectors import staffing_report  # noqa: E402
+
+COLUMNS = ("units", "employees", "required", "allowed", "posted", "unstaffed", "over_norm")
+
+
+def raw_sql() -> str:
+    """Return one SQL statement computing the report's per-county numbers (standard SQL).
+
+    The staffing norm of a federation is the deepest base/step set on it or an ancestor, else
+    the policy default, as ``resolve_policy`` decides. ``norm`` is materialized so that the
+    policy look-ups run once per federation, not once per unit.
+    """
+    federation = Federation._meta.db_table
+    policy = PolicyParameters._meta.db_table
+    unit = Unit._meta.db_table
+    posting = Posting._meta.db_table
+    step = Federation.steplen
+    defaults = Policy()
+
+    def inherited(column: str, default: int) -> str:
+        return f"""COALESCE((
+            SELECT p.{column} FROM {policy} p JOIN {federation} a ON a.id = p.federation_id
+            WHERE p.{column} IS NOT NULL AND f.path LIKE a.path || '%%'
+            ORDER BY a.depth DESC LIMIT 1), {default})"""
+
+    return f"""
+    WITH norm AS MATERIALIZED (
+        SELECT f.id,
+               CASE WHEN f.depth = 1 THEN f.path ELSE SUBSTR(f.path, 1, {2 * step}) END AS county,
+               {inherited("staffing_base", defaults.staffing_base)} AS base,
+               {inherited("staffing_step", defaults.staffing_step)} AS step
+        FROM {federation} f
+        WHERE f.path LIKE %s
+    ),
+    posted AS (
+        SELECT unit_id, COUNT(*) AS n FROM {posting} WHERE "end" IS NULL GROUP BY unit_id
+    ),
+    measured AS (
+        SELECT norm.county, u.headcount AS h, COALESCE(posted.n, 0) AS n,
+               CASE WHEN u.headcount <= 0 THEN 0
+                    WHEN u.headcount <= norm.base THEN 1
+                    ELSE 1 + (u.headcount - norm.base) / norm.step END AS allowed
+        FROM {unit} u
+        JOIN norm ON norm.id = u.federation_id
+        LEFT JOIN posted ON posted.unit_id = u.id
+    )
+    SELECT county,
+           COUNT(*),
+           SUM(h),
+           SUM(CASE WHEN h > 0 THEN 1 ELSE 0 END),
+           SUM(allowed),
+           SUM(n),
+           SUM(CASE WHEN n = 0 AND h > 0 THEN 1 ELSE 0 END),
+           SUM(CASE WHEN n > allowed THEN 1 ELSE 0 END)
+    FROM measured
+    GROUP BY county
+    ORDER BY county
+    """
+
+
+def run_raw(sql: str, root_path: str) -> dict[str, tuple[int, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [root_path + "%"])
+        return {row[0]: tuple(int(value) for value in row[1:]) for row in cursor.fetchall()}
+
+
+def run_selector(root_path: str) -> dict[str, tuple[int, ...]]:
+    report = staffing_report([root_path])
+    return {
+        row.key: tuple(getattr(row.totals, column) for column in COLUMNS)
+        for row in report.rows
+        if row.totals.units  # the raw query has no row for a county without units
+    }
+
+
+def best_times(repeat: int, *runs) -> tuple[list[float], list[object]]:
+    """Return the best time and last result of each run, taking turns so load hits both alike."""
+    best = [float("inf")] * len(runs)
+    results: list[object] = [None] * len(runs)
+    for _ in range(repeat):
+        for index, run in enumerate(runs):
+            started = time.perf_counter()
+            results[index] = run()
+            best[index] = min(best[index], time.perf_counter() - started)
+    return best, results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="runs of each; the best counts")
+    parser.add_argument("--size", default="M", help="scale data size to generate if missing")
+    options = parser.parse_args()
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if not Federation.objects.filter(name=ROOT_NAME).exists():
+        print(f"Generating scale data (size {options.size}) ...", flush=True)
+        call_command("generate_scale_data", size=options.size)
+    root = Federation.objects.get(name=ROOT_NAME)
+    units = Unit.objects.filter(federation__path__startswith=root.path).count()
+    print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}, {units} units")
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk inserts
+    sql = raw_sql()
+    # Warm both once (connection, caches), then time them in turns.
+    run_selector(root.path)
+    run_raw(sql, root.path)
+    (selector_time, raw_time), (selector_numbers, raw_numbers) = best_times(
+        options.repeat, lambda: run_selector(root.path), lambda: run_raw(sql, root.path)
+    )
+
+    if selector_numbers != raw_numbers:
+        print("MISMATCH between the selector and the raw SQL:")
+        for key in sorted(set(selector_numbers) | set(raw_numbers)):
+            print(f"  {key}: selector {selector_numbers.get(key)} raw {raw_numbers.get(key)}")
+        return 1
+    totals = [sum(column) for column in zip(*raw_numbers.values(), strict=True)]
+    print("Same numbers: " + ", ".join(f"{c} {v}" for c, v in zip(COLUMNS, totals, strict=True)))
+    ratio = selector_time / raw_time
+    print(f"selector staffing_report: {selector_time * 1000:8.1f} ms (best of {options.repeat})")
+    print(f"raw SQL aggregate:        {raw_time * 1000:8.1f} ms (best of {options.repeat})")
+    print(f"ratio: {ratio:.2f}x (goal <= 2x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
