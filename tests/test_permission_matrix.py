@@ -82,6 +82,31 @@ MATRIX: dict[str, Case] = {
     ),  # fmt: skip
 }
 
+# Calendars (courses/feeds.py): the session .ics is public while its course page is live; the
+# feeds need no login (the secret token is the key), so every persona gets the same answer.
+def _county_session_pk(ctx) -> int:
+    from tests.factories import SessionFactory, add_meeting_days, make_course
+
+    session = SessionFactory(course=make_course(organizer=ctx.county))
+    add_meeting_days(session, 2)
+    return session.pk
+
+
+def _feed_token(persona: str):
+    from courses.services import feed_for
+
+    return lambda ctx: feed_for(ctx.users[persona]).token
+
+
+MATRIX["courses:session_ics"] = Case(url("courses:session_ics", _county_session_pk))
+MATRIX["courses:worker_feed"] = Case(url("courses:worker_feed", _feed_token("worker")))
+MATRIX["courses:federation_feed"] = Case(
+    url("courses:federation_feed", _feed_token("county_staff"))
+)
+MATRIX["courses:feed_reset"] = Case(  # POST, for workers; GET is a 405
+    url("courses:feed_reset"), {"worker": 302, "anonymous": LOGIN}, default=404, method="post"
+)
+
 # Roster back office (workforce/viewsets.py): deleting workers, postings, federations and policy
 # records is refused to everyone (Wagtail sends staff back to the dashboard); another county's
 # object is a 404 before any permission check.
