@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vDuration
 
 from workforce.models import Worker, subtree_q
 
@@ -39,6 +39,11 @@ def meeting_uid(meeting_id: int) -> str:
     return f"meeting-{meeting_id}@{UID_DOMAIN}"
 
 
+def calendar_uid(kind: str, pk: int) -> str:
+    """Return the UID of a whole calendar: ``session``, ``worker`` or ``federation`` feed."""
+    return f"{kind}-{pk}@{UID_DOMAIN}"
+
+
 def window_start(today: dt.date) -> dt.date:
     """Return the first day a feed shows: 12 months back; everything later is included."""
     return today - dt.timedelta(days=PAST_DAYS)
@@ -48,7 +53,7 @@ def window_start(today: dt.date) -> dt.date:
 def _vtimezone() -> Timezone:
     # Asia/Shanghai has had no daylight saving since 1991: one STANDARD rule covers all
     # meetings from 2000 on. Built once per process; calendars share the component.
-    return Timezone.from_tzid(TZID, first_date=dt.date(2000, 1, 1), last_date=dt.date(2037, 1, 1))
+    return Timezone.from_tzid(TZID, first_date=dt.date(2000, 1, 1), last_date=dt.date(2100, 1, 1))
 
 
 def session_page_url(session_id: int) -> str | None:
@@ -163,10 +168,15 @@ def meeting_event(meeting: Meeting, *, url: str | None = None) -> Event:
     return event
 
 
-def build_calendar(meetings: Iterable[Meeting], *, name: str) -> Calendar:
-    """Return a calendar with one event per meeting and the Asia/Shanghai VTIMEZONE."""
-    calendar = Calendar.new(prodid=PRODID, name=name, method="PUBLISH", refresh_interval=REFRESH)
-    calendar.add("X-PUBLISHED-TTL", REFRESH)
+def build_calendar(meetings: Iterable[Meeting], *, name: str, uid: str | None = None) -> Calendar:
+    """Return a calendar with one event per meeting and the Asia/Shanghai VTIMEZONE.
+
+    ``uid`` names the calendar itself (stable, so an unchanged feed is byte-identical).
+    """
+    calendar = Calendar.new(prodid=PRODID, name=name, method="PUBLISH", uid=uid)
+    # How often subscribers should re-read: RFC 7986, and the older Outlook/Apple property.
+    calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     calendar.add("X-WR-TIMEZONE", TZID)
     calendar.add_component(_vtimezone())
     urls: dict[int, str | None] = {}
@@ -178,11 +188,13 @@ def build_calendar(meetings: Iterable[Meeting], *, name: str) -> Calendar:
     return calendar
 
 
-def calendar_bytes(meetings: Iterable[Meeting], *, name: str) -> bytes:
+def calendar_bytes(meetings: Iterable[Meeting], *, name: str, uid: str | None = None) -> bytes:
     """Return the serialized calendar (UTF-8 bytes)."""
-    return build_calendar(meetings, name=name).to_ical()
+    return build_calendar(meetings, name=name, uid=uid).to_ical()
 
 
 def session_calendar(session: Session) -> bytes:
     """Return the ``.ics`` of one session: all its meetings."""
-    return calendar_bytes(session_meetings(session), name=session.title)
+    return calendar_bytes(
+        session_meetings(session), name=session.title, uid=calendar_uid("session", session.pk)
+    )

@@ -77,7 +77,7 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         course__live=True,
     )
-    content = calendar.calendar_bytes(calendar.session_meetings(session), name=session.title)
+    content = calendar.session_calendar(session)
     return _calendar_response(request, content, filename=f"session-{session.pk}.ics", download=True)
 
 
@@ -101,7 +101,9 @@ def worker_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     meetings = calendar.worker_meetings(worker, today=timezone.localdate())
     content = calendar.calendar_bytes(
-        meetings, name=_("%(name)s的培训日程") % {"name": worker.name}
+        meetings,
+        name=_("%(name)s的培训日程") % {"name": worker.name},
+        uid=calendar.calendar_uid("worker", worker.pk),
     )
     return _secret_response(_calendar_response(request, content, filename="training.ics"))
 
@@ -114,7 +116,11 @@ def federation_feed(request: HttpRequest, token: str) -> HttpResponse:
     if not paths:
         raise Http404
     meetings = calendar.federation_meetings(paths, today=timezone.localdate())
-    content = calendar.calendar_bytes(meetings, name=_("本级及下级工会培训日程"))
+    content = calendar.calendar_bytes(
+        meetings,
+        name=_("本级及下级工会培训日程"),
+        uid=calendar.calendar_uid("federation", feed.user_id),
+    )
     return _secret_response(_calendar_response(request, content, filename="federation.ics"))
 
 
