@@ -18,14 +18,17 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from itertools import islice
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from workforce import idnumber
 from workforce.models import Federation, PolicyParameters, Posting, Unit, Worker
@@ -400,6 +403,20 @@ STEPS: list[Step] = [
     Step("workers", add_workers, remove_workers),
     Step("postings", add_postings, remove_postings),
 ]
+
+
+def _app_steps() -> list[Step]:
+    """Return the steps other apps add in ``<app>/scale.py`` as ``SCALE_STEPS`` ((name, add,
+    remove) tuples), in ``INSTALLED_APPS`` order: they run after the workforce steps."""
+    steps = []
+    for config in apps.get_app_configs():
+        if config.name != "workforce" and module_has_submodule(config.module, "scale"):
+            module = import_module(f"{config.name}.scale")
+            steps.extend(Step(*entry) for entry in getattr(module, "SCALE_STEPS", ()))
+    return steps
+
+
+STEPS.extend(_app_steps())  # e.g. courses/scale.py: courses, sessions, enrolments, attendance
 
 
 def remove_scale_data(root: Federation) -> None:
