@@ -141,6 +141,128 @@ for _name, _pk in [
     MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT)
 
 
+# Certificates (certificates/urls.py, certificates/viewsets.py): verification is public; a
+# worker downloads only their own PDF; staff screens are built on a county session and a
+# certificate the county issued to ``ctx.worker`` (its PDF stored up to date: nothing renders).
+
+
+def _certificate_session(ctx):
+    if not hasattr(ctx, "certificate_session"):
+        from tests.factories import SessionFactory, make_course
+
+        ctx.certificate_session = SessionFactory(course=make_course(organizer=ctx.county))
+    return ctx.certificate_session
+
+
+def _certificate(ctx):
+    if not hasattr(ctx, "certificate"):
+        from django.core.files.base import ContentFile
+
+        from certificates.rendering import certificate_data
+        from certificates.services import issue_certificate
+        from tests.factories import EnrolmentFactory
+
+        enrolment = EnrolmentFactory(
+            session=_certificate_session(ctx), worker=ctx.worker, completed=True
+        )
+        certificate = issue_certificate(by=ctx.users["county_staff"], enrolment=enrolment)
+        certificate.pdf.save("c.pdf", ContentFile(_tiny_pdf()), save=False)
+        certificate.pdf_hash = certificate_data(certificate).digest()
+        certificate.save()
+        ctx.certificate = certificate
+    return ctx.certificate
+
+
+def _tiny_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=72, height=72)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _issuable_pk(ctx) -> int:
+    from tests.factories import EnrolmentFactory, WorkerFactory
+
+    enrolment = EnrolmentFactory(
+        session=_certificate_session(ctx), worker=WorkerFactory(federation=ctx.county),
+        completed=True,
+    )  # fmt: skip
+    return enrolment.pk
+
+
+def _job_pk(ctx) -> int:
+    from django.core.files.base import ContentFile
+
+    from certificates.models import BulkIssueJob
+
+    job = BulkIssueJob.objects.create(
+        session=_certificate_session(ctx), status=BulkIssueJob.Status.FINISHED, total=1, done=1
+    )
+    job.zip_file.save("j.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=False)
+    job.print_file.save("j.pdf", ContentFile(_tiny_pdf()), save=False)
+    job.save()
+    return job.pk
+
+
+def _seal_pk(ctx) -> int:
+    from django.core.files.base import ContentFile
+
+    from certificates.models import FederationSeal
+    from certificates.seal import draw_seal
+
+    image = ContentFile(draw_seal(ctx.county.name, size=64), name="seal.png")
+    return FederationSeal.objects.create(federation=ctx.county, image=image).pk
+
+
+_OWN = {"worker": 200, "anonymous": LOGIN}
+_ADMIN_POST = {"outsider": 404, "worker": ADMIN_DENIED, "anonymous": LOGIN}
+MATRIX["certificates:verify_search"] = Case(url("certificates:verify_search"))
+MATRIX["certificates:verify"] = Case(url("certificates:verify", lambda ctx: _certificate(ctx).code))
+MATRIX["certificates:verify_other"] = Case(  # anything else under /verify/ is "not found"
+    url("certificates:verify_other", lambda ctx: "no/such/code"), default=404
+)
+MATRIX["certificates:mine"] = Case(url("certificates:mine"), _OWN, default=404)
+MATRIX["certificates:my_pdf"] = Case(
+    url("certificates:my_pdf", lambda ctx: _certificate(ctx).pk), _OWN, default=404
+)
+for _view in ("index", "index_results", "sessions"):
+    MATRIX[f"certificates_admin:{_view}"] = Case(
+        url(f"certificates_admin:{_view}"), ADMIN_STAFF_ONLY
+    )
+for _view in ("inspect", "history", "history_results", "download", "revoke"):
+    MATRIX[f"certificates_admin:{_view}"] = Case(
+        url(f"certificates_admin:{_view}", lambda ctx: _certificate(ctx).pk), ADMIN_COUNTY_OBJECT
+    )
+MATRIX["certificates_admin:session"] = Case(
+    url("certificates_admin:session", lambda ctx: _certificate_session(ctx).pk),
+    ADMIN_COUNTY_OBJECT,
+)
+MATRIX["certificates_admin:issue"] = Case(  # POST only; staff are sent back to the session
+    url("certificates_admin:issue", lambda ctx: _certificate_session(ctx).pk, _issuable_pk),
+    _ADMIN_POST, default=302, method="post",
+)  # fmt: skip
+MATRIX["certificates_admin:bulk_issue"] = Case(  # nobody completed: staff get a message
+    url("certificates_admin:bulk_issue", lambda ctx: _certificate_session(ctx).pk),
+    _ADMIN_POST, default=302, method="post",
+)  # fmt: skip
+for _view in ("job", "job_zip", "job_print"):
+    MATRIX[f"certificates_admin:{_view}"] = Case(
+        url(f"certificates_admin:{_view}", _job_pk), ADMIN_COUNTY_OBJECT
+    )
+for _view in ("index", "index_results", "add"):
+    MATRIX[f"certificates_seals:{_view}"] = Case(
+        url(f"certificates_seals:{_view}"), ADMIN_STAFF_ONLY
+    )
+for _view in ("edit", "delete"):
+    MATRIX[f"certificates_seals:{_view}"] = Case(
+        url(f"certificates_seals:{_view}", _seal_pk), ADMIN_COUNTY_OBJECT
+    )
+
+
 def _walk(patterns, namespace=None):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
