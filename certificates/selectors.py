@@ -150,4 +150,3 @@ def verification(*, code: str | None = None, serial: str | None = None) -> Certi
         .select_related("kind", "holder", "federation", "enrolment__session__course")
         .first()
     )
-

@@ -13,7 +13,6 @@ from workforce.models import Worker
 
 from . import selectors, services
 from .models import Certificate
-from .validity import Standing
 from .wording import mask_name
 
 # Verification codes are ``secrets.token_urlsafe(24)``: 32 URL-safe characters.
@@ -41,6 +40,11 @@ def _too_many(request):
     return response
 
 
+def verify_other(request, rest: str):
+    """Any other address under /verify/: a code without its slash, else "not found"."""
+    return verify(request, rest.removesuffix("/"))
+
+
 def _not_found(request, serial: str = ""):
     return render(request, "certificates/verify_not_found.html", {"serial": serial}, status=404)
 
@@ -53,8 +57,7 @@ def _result(request, certificate: Certificate):
         request,
         "certificates/verify.html",
         {
-            "standing": standing,
-            "Standing": Standing,
+            "standing": str(standing),
             "holder": mask_name(certificate.holder.name),
             "kind": certificate.kind.name,
             "course": session.course.title if session else "",
@@ -105,11 +108,11 @@ def my_certificates(request):
     today = timezone.localdate()
     certificates = selectors.my_certificates(worker)
     for certificate in certificates:
-        certificate.current_standing = certificate.standing(today)
+        certificate.current_standing = str(certificate.standing(today))
     return render(
         request,
         "certificates/my_certificates.html",
-        {"worker": worker, "certificates": certificates, "Standing": Standing},
+        {"worker": worker, "certificates": certificates},
     )
 
 

@@ -158,6 +158,7 @@ class CertificateInspectView(InspectView):
     template_name = "certificates/admin/certificate_inspect.html"
     download_url_name = None
     revoke_url_name = None
+    history_url_name = None
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -204,6 +205,8 @@ class CertificateInspectView(InspectView):
 
 
 class CertificateHistoryView(HistoryView):
+    any_permission_required = ["view"]  # certificates are never edited in the admin
+
     def get_base_object_queryset(self):
         return scoped_certificates(self.request.user)
 
@@ -228,7 +231,9 @@ class CertificateRevokeView(StaffViewMixin, FormView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = get_object_or_404(
-            selectors.issued_by_user_scope(request.user).select_related("holder", "kind"),
+            selectors.issued_by_user_scope(request.user)
+            .filter(revoked_on__isnull=True)
+            .select_related("holder", "kind"),
             pk=kwargs["pk"],
         )
 

@@ -80,7 +80,7 @@ def test_a_failed_issue_leaves_no_gap(session, county_staff, monkeypatch):
     assert certificate.serial == "FC-2030-000001"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_serials_need_a_transaction(county):
     with pytest.raises(RuntimeError, match="transaction"):
         services.take_serial(county, 2030)
