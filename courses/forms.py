@@ -12,6 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -22,7 +23,7 @@ from workforce.models import Federation, Worker
 from workforce.permissions import federations_for, workers_for
 from workforce.roster_import import MAX_UPLOAD_BYTES
 
-from .models import Attendance, Enrolment, Session, TrainingType
+from .models import Attendance, CoursePage, Enrolment, Session, TrainingType
 from .selectors import CatalogFilters
 
 # The catalog --------------------------------------------------------------------------------
@@ -80,6 +81,10 @@ EDITABLE_STATUSES = [
 ]
 
 
+def _course_label(course: CoursePage) -> str:
+    return f"{course.title}（{course.get_training_type_display()}）"
+
+
 class SessionForm(WagtailAdminModelForm):
     """Create or edit a session; saved through ``create_session`` / ``update_session``.
 
@@ -109,6 +114,12 @@ class SessionForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organizer"].queryset = federations_for(self.for_user)
         self.fields["organizer"].label_from_instance = lambda federation: federation.name
+        # Published courses, and the session's own course even if it was unpublished since.
+        course = self.fields["course"]
+        course.queryset = CoursePage.objects.filter(
+            Q(live=True) | Q(pk=self.instance.course_id)
+        ).order_by("title")
+        course.label_from_instance = _course_label
         if self.instance.pk and self.instance.status not in dict(EDITABLE_STATUSES):
             # A finished session keeps its status when other fields are corrected.
             self.fields["status"].choices = [

@@ -95,6 +95,10 @@ def _decorate(sessions: list[Session], worker: Worker | None, now) -> None:
             session.status == Session.Status.OPEN
             and session.enrol_opens <= now <= session.enrol_closes
         )
+        session.enrolment_later = now < session.enrol_opens and session.status in (
+            Session.Status.PLANNED,
+            Session.Status.OPEN,
+        )
         session.can_cancel = (
             enrolment is not None and not enrolment.completed and now <= session.cancel_deadline
         )
@@ -132,6 +136,7 @@ def session_detail(request, pk: int):
             "session": session,
             "course": session.course,
             "meetings": meetings,
+            "other_places": any(m.place and m.place != session.location for m in meetings),
             "worker": worker,
             "next_url": request.get_full_path(),
         },

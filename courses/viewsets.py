@@ -5,6 +5,8 @@ Every screen sees only the sessions organised in the user's federations
 through ``courses.services``. Registered in ``courses/wagtail_hooks.py``.
 """
 
+from decimal import Decimal
+
 import django_filters
 from django.contrib.admin.utils import quote
 from django.db import transaction
@@ -22,7 +24,7 @@ from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
@@ -38,7 +40,7 @@ from workforce.roster_import import SpreadsheetError
 from workforce.selectors import policy_for
 
 from . import attendance_import, selectors, services
-from .completion import needs_score
+from .completion import attended_percent, needs_score
 from .forms import (
     AttendanceForm,
     AttendanceUploadForm,
@@ -127,6 +129,14 @@ def _seats(session: Session) -> str:
     return text
 
 
+def _start_date(session: Session) -> str:
+    return f"{session.start_date:%Y-%m-%d}"
+
+
+def _end_date(session: Session) -> str:
+    return f"{session.end_date:%Y-%m-%d}"
+
+
 def session_actions(session: Session, item_class=MenuItem) -> list:
     """Links to a session's screens, as list-row menu items or header buttons."""
     items = [
@@ -173,8 +183,8 @@ class SessionIndexView(IndexView):
             ),
             Column("course", label=_("课程"), accessor="course.title"),
             Column("organizer", label=_("承办单位"), accessor="organizer.name"),
-            DateColumn("start_date", label=_("开始日期"), sort_key="start_date"),
-            DateColumn("end_date", label=_("结束日期")),
+            Column("start_date", label=_("开始日期"), accessor=_start_date, sort_key="start_date"),
+            Column("end_date", label=_("结束日期"), accessor=_end_date),
             Column("seats", label=_("已确认 / 名额"), accessor=_seats),
             Column("status", label=_("状态"), accessor="get_status_display", sort_key="status"),
         ]
@@ -491,7 +501,9 @@ class AttendanceImportView(SessionScreen):
             form=form or AttendanceUploadForm(),
             errors=errors or [],
             columns=attendance_import.COLUMNS,
-            status_labels=attendance_import.choice_labels(attendance_import.Attendance.Status),
+            status_labels=attendance_import.choice_labels(attendance_import.Attendance.Status)[
+                ::-1
+            ],
             formats=list(CONTENT_TYPES),
         )
         return context
@@ -594,9 +606,18 @@ class CompletionView(SessionScreen):
         session = selectors.with_schedule(Session.objects.filter(pk=self.session.pk)).get()
         roster = selectors.confirmed_roster(self.session)
         policy = policy_for(self.session.organizer)
+        scheduled = session.scheduled_hours or Decimal(0)
         context.update(
             schedule=session,
-            roster=roster,
+            rows=[
+                (
+                    enrolment,
+                    attended_percent(
+                        scheduled_hours=scheduled, credited_hours=enrolment.credited_hours
+                    ),
+                )
+                for enrolment in roster
+            ],
             attendance_percent=policy.completion_attendance_percent,
             completed=sum(e.completed for e in roster),
         )
