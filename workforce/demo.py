@@ -27,7 +27,7 @@ import datetime as dt
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from importlib import import_module
 
@@ -780,13 +780,19 @@ STEPS: list[DemoStep] = [
 ]
 
 
-def discover_steps() -> list[DemoStep]:
-    """Return the workforce steps, then each other app's ``demo.DEMO_STEPS``."""
+def discover_steps(only: Collection[str] | None = None) -> list[DemoStep]:
+    """Return the workforce steps, then each other app's ``demo.DEMO_STEPS``.
+
+    ``only`` limits the other apps to those labels. The workforce steps always run: every
+    other step builds on them (``ctx.by``, ``ctx.workers``), and on a loaded database they
+    only look the data up.
+    """
     steps = list(STEPS)
     for config in apps.get_app_configs():
-        if config.name == __package__ or not module_has_submodule(config.module, "demo"):
+        if config.name == __package__ or (only is not None and config.label not in only):
             continue
-        steps.extend(getattr(import_module(f"{config.name}.demo"), "DEMO_STEPS", ()))
+        if module_has_submodule(config.module, "demo"):
+            steps.extend(getattr(import_module(f"{config.name}.demo"), "DEMO_STEPS", ()))
     return steps
 
 

@@ -23,7 +23,14 @@ TODAY = dt.date(2026, 11, 26)
 
 def run(**options) -> str:
     out = io.StringIO()
-    options = {"units": 5, "workers": 10, "today": TODAY, "allow_without_debug": True, **options}
+    options = {
+        "units": 5,
+        "workers": 10,
+        "today": TODAY,
+        "only": ["workforce"],  # other apps' demo steps are theirs to test
+        "allow_without_debug": True,
+        **options,
+    }
     call_command("load_demo_data", stdout=out, **options)
     return out.getvalue()
 
@@ -217,17 +224,24 @@ def test_refuses_to_run_with_debug_off_unless_told():
 
 
 @pytest.mark.django_db
+def test_refuses_an_unknown_app():
+    with pytest.raises(CommandError):
+        run(only=["nosuchapp"])
+    assert not Worker.objects.exists()
+
+
+@pytest.mark.django_db
 def test_steps_from_other_apps_run_after_the_workforce_steps():
     seen = []
 
     def later_step(ctx: demo.DemoContext) -> None:
         seen.append((len(ctx.workers), ctx.federations["FC"].name))
 
+    assert demo.discover_steps()[: len(demo.STEPS)] == demo.STEPS
+    assert demo.discover_steps(["workforce"]) == demo.STEPS
     ctx = demo.load(
         demo.DemoContext(today=TODAY, unit_count=3, worker_count=4),
-        steps=[*demo.discover_steps(), later_step],
+        steps=[*demo.STEPS, later_step],
     )
     assert seen == [(4, "涪城区总工会")]
-    assert list(ctx.timings)[: len(demo.STEPS)] == [
-        f"workforce.demo.{step.__name__}" for step in demo.STEPS
-    ]
+    assert list(ctx.timings) == [f"{s.__module__}.{s.__name__}" for s in [*demo.STEPS, later_step]]

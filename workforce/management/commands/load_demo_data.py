@@ -5,9 +5,12 @@ built in ``workforce/demo.py``; other apps add theirs through ``<app>/demo.py``.
 """
 
 import datetime as dt
+import logging
 import time
 import unicodedata
+from contextlib import contextmanager
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -45,6 +48,19 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
         for row in [header, ["-" * w for w in widths], *rows]
     ]
     return "\n".join(lines)
+
+
+@contextmanager
+def _quiet_wagtail(quiet: bool):
+    """Hold back Wagtail's INFO line per page saved ("Page created: ...") unless asked for."""
+    logger = logging.getLogger("wagtail")
+    level = logger.level
+    if quiet:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _date(value: str) -> dt.date:
@@ -89,6 +105,14 @@ class Command(BaseCommand):
             help=gettext_lazy("基准日期 YYYY-MM-DD，聘用、交流和离职日期以此倒推（默认今天）。"),
         )
         parser.add_argument(
+            "--only",
+            action="append",
+            metavar="APP",
+            help=gettext_lazy(
+                "除队伍数据外只运行这些应用的演示步骤，可重复；--only workforce 只载入队伍数据。"
+            ),
+        )
+        parser.add_argument(
             "--reset-passwords",
             action="store_true",
             help=gettext_lazy("把已存在的演示账号的密码改回演示密码。"),
@@ -111,16 +135,21 @@ class Command(BaseCommand):
             raise CommandError(_("--units 至少为 2。"))
         if options["workers"] < 1:
             raise CommandError(_("--workers 至少为 1。"))
+        unknown = set(options["only"] or ()) - {c.label for c in apps.get_app_configs()}
+        if unknown:
+            raise CommandError(_("没有这些应用：%(apps)s") % {"apps": ", ".join(sorted(unknown))})
         started = time.monotonic()
-        ctx = demo.load(
-            demo.DemoContext(
-                seed=options["seed"],
-                today=options["today"] or timezone.localdate(),
-                unit_count=options["units"],
-                worker_count=options["workers"],
-                reset_passwords=options["reset_passwords"],
+        with _quiet_wagtail(options["verbosity"] < 2):
+            ctx = demo.load(
+                demo.DemoContext(
+                    seed=options["seed"],
+                    today=options["today"] or timezone.localdate(),
+                    unit_count=options["units"],
+                    worker_count=options["workers"],
+                    reset_passwords=options["reset_passwords"],
+                ),
+                demo.discover_steps(options["only"]),
             )
-        )
         elapsed = time.monotonic() - started
         if options["verbosity"] >= 2:
             for step, seconds in ctx.timings.items():
