@@ -279,3 +279,11 @@ def test_staff_bulk_issue_with_progress_and_downloads(
     assert (
         client.post(reverse("certificates_admin:bulk_issue", args=[session.pk])).status_code == 404
     )
+
+
+def test_my_training_lists_my_certificates(client, worker, certificate):
+    response = login(client, worker.user).get(reverse("courses:my_training"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="my-certificates"' in page and certificate.serial in page
+    assert reverse("certificates:my_pdf", args=[certificate.pk]) in page

@@ -1,0 +1,216 @@
+"""Time a bulk issue of N certificates against the WeasyPrint floor, in one run.
+
+Run: ``.venv/bin/python bench/certificates.py [--count 1000]``. Uses
+``var/bench-certificates.sqlite3`` (or ``DATABASE_URL``) and ``var/bench-media``; migrates the
+database, then adds a fresh session with N completed enrolments on every run.
+
+- floor: WeasyPrint rendering the same one-page certificate (same template, stylesheet, fonts
+  and image cache) N times, divided by the number of workers (the bulk runs in 1 worker);
+- bulk: ``services.bulk_issue`` with the immediate task backend, i.e. what one
+  ``db_worker`` does: issue (lock, serial, insert, audit log), render, store each PDF, then
+  build the ZIP and the combined print PDF (timed on their own too).
+"""
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+os.environ.setdefault(
+    "DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'bench-certificates.sqlite3'}"
+)
+os.environ.setdefault("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media"))
+os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log
+# One in-process worker: the immediate backend runs the task where it is enqueued.
+os.environ["DJANGO_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from certificates import rendering, services  # noqa: E402
+from certificates.models import Certificate  # noqa: E402
+from certificates.selectors import default_kind  # noqa: E402
+from courses.models import (  # noqa: E402
+    CatalogPage,
+    CoursePage,
+    Enrolment,
+    Session,
+    TrainingIndexPage,
+    TrainingType,
+)
+from home.models import HomePage  # noqa: E402
+from workforce import idnumber  # noqa: E402
+from workforce.models import Federation, Worker  # noqa: E402
+
+WORKERS_USED = 1
+CODE = "BN"
+
+
+def bench_course(federation: Federation) -> CoursePage:
+    course = CoursePage.objects.filter(slug="bench-course").first()
+    if course is not None:
+        return course
+    catalog = CatalogPage.objects.filter(training_type=TrainingType.THEMATIC).first()
+    if catalog is None:
+        index = TrainingIndexPage.objects.first() or HomePage.objects.first().add_child(
+            instance=TrainingIndexPage(title="培训", slug="training")
+        )
+        catalog = index.add_child(
+            instance=CatalogPage(title="专题培训", slug="thematic", training_type="thematic")
+        )
+    return catalog.add_child(
+        instance=CoursePage(
+            title="工会法与劳动法实务专题培训",
+            slug="bench-course",
+            organizer=federation,
+            training_type=TrainingType.THEMATIC,
+            credit_hours=40,
+        )
+    )
+
+
+@transaction.atomic
+def make_session(count: int) -> Session:
+    """Add a session of the bench federation with ``count`` completed enrolments."""
+    federation = Federation.objects.filter(code=CODE).first() or Federation.add_root(
+        name="基准测试总工会", code=CODE, level=Federation.Level.CITY
+    )
+    course = bench_course(federation)
+    run = Session.objects.count() + 1
+    session = Session.objects.create(
+        course=course,
+        organizer=federation,
+        title=f"基准测试第{run}期",
+        start_date=dt.date(2026, 10, 8),
+        end_date=dt.date(2026, 11, 6),
+        enrol_opens=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+        enrol_closes=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
+        cancel_deadline=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
+        status=Session.Status.FINISHED,
+    )
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"bench-{run}-{n}") for n in range(count)
+    )
+    surnames, given = "王李张刘陈杨赵黄周吴", "晓梅强伟芳娜秀英敏静丽军磊洋勇艳杰涛明超"
+    base = run * 100_000
+    workers = Worker.objects.bulk_create(
+        Worker(
+            user=user,
+            name=surnames[n % 10] + given[n % 20] + given[(n // 20) % 20],
+            gender=Worker.Gender.FEMALE,
+            id_number=_id_number(base + n),
+            education=Worker.Education.BACHELOR,
+            employment_mode=Worker.EmploymentMode.DIRECT,
+            federation=federation,
+            hire_date=dt.date(2024, 3, 1),
+        )
+        for n, user in enumerate(users)
+    )
+    Enrolment.objects.bulk_create(
+        Enrolment(
+            session=session,
+            worker=worker,
+            status=Enrolment.Status.CONFIRMED,
+            completed=True,
+            completed_on=session.end_date,
+            credited_hours=40,
+        )
+        for worker in workers
+    )
+    return session
+
+
+def _id_number(n: int) -> str:
+    """Return a unique valid ID number for bench worker ``n``."""
+    birth = dt.date(1960, 1, 1) + dt.timedelta(days=n % 15000)
+    return idnumber.make(f"{510000 + n // 15000 % 10000:06d}{birth:%Y%m%d}{n % 1000:03d}")
+
+
+def floor(session: Session, count: int) -> float:
+    """Render one real certificate's page ``count`` times with WeasyPrint alone."""
+    enrolment = session.enrolments.select_related("worker", "session__course").first()
+    sample = Certificate(
+        kind=default_kind(TrainingType.THEMATIC),
+        holder=enrolment.worker,
+        federation=session.organizer,
+        serial=f"{CODE}-2026-999999",
+        issued_on=dt.date(2026, 11, 26),
+        enrolment=enrolment,
+    )
+    html = rendering.certificate_html(rendering.certificate_data(sample))
+    cache: dict = {}
+    started = time.perf_counter()
+    for _ in range(count):
+        rendering.html_to_pdf(html, cache=cache)
+    return (time.perf_counter() - started) / WORKERS_USED
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000, help="certificates to issue")
+    options = parser.parse_args()
+    count = options.count
+
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
+    session = make_session(count)
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+
+    # Warm up: fonts, stylesheet, template (neither side pays for the first render).
+    floor(session, 1)
+
+    floor_before = floor(session, count)
+    print(f"floor (before): {floor_before:8.1f} s  ({floor_before / count * 1000:.0f} ms each)")
+
+    timings = {}
+    store_outputs, combine = services._store_outputs, services.combine_pdfs
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    services._store_outputs = timed("outputs", store_outputs)
+    services.combine_pdfs = timed("combine", combine)
+    started = time.perf_counter()
+    job = services.bulk_issue(by=admin, session=session)
+    bulk = time.perf_counter() - started
+    services._store_outputs, services.combine_pdfs = store_outputs, combine
+    if (job.created, job.failed) != (count, 0):
+        print(f"UNEXPECTED: created {job.created}, failed {job.failed}: {job.errors[:3]}")
+        return 1
+
+    floor_after = floor(session, count)
+    floor_time = (floor_before + floor_after) / 2
+    issuing = bulk - timings["outputs"]
+    print(f"floor (after):  {floor_after:8.1f} s")
+    print(f"bulk issue:     {bulk:8.1f} s  ({job.created} issued, 1 worker)")
+    print(f"  issue + render + store: {issuing:8.1f} s ({issuing / count * 1000:.0f} ms each)")
+    print(f"  ZIP + print PDF:        {timings['outputs']:8.1f} s")
+    print(
+        f"  combined print PDF:     {timings['combine']:8.1f} s "
+        f"({job.print_file.size / 1e6:.1f} MB, {count} pages); "
+        f"ZIP {job.zip_file.size / 1e6:.1f} MB"
+    )
+    print(f"ratio issuing / floor: {issuing / floor_time:.2f}x (goal <= 1.3x)")
+    print(f"ratio whole bulk / floor: {bulk / floor_time:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
