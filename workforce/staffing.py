@@ -5,7 +5,7 @@
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -88,22 +88,22 @@ class FederationNorm(NamedTuple):
     step: int
 
 
-# One unit: (id, headcount, federation id, open postings), as the selector reads it.
-UnitRow = tuple[int, int, int, int]
+# One unit: (id, name, kind, headcount, federation id, open postings), as the selector reads it.
+UnitRow = tuple[int, str, str, int, int, int]
 
 
 @dataclass(frozen=True)
 class UnitLine:
-    """A unit listed on the report (unstaffed or over norm); ``name_units`` fills in the names."""
+    """A unit listed on the report (unstaffed or over norm)."""
 
-    unit_id: int
-    group: str
+    name: str
+    kind: str
     federation: str
     headcount: int
     posted: int
     allowed: int
-    name: str = ""
-    kind: str = ""
+    unit_id: int
+    group: str  # key of the report row it counts in
 
 
 @dataclass(frozen=True)
@@ -131,32 +131,35 @@ class StaffingReport:
     unstaffed: tuple[UnitLine, ...] = ()
     over_norm: tuple[UnitLine, ...] = ()
 
-    def listed_unit_ids(self) -> list[int]:
-        return [line.unit_id for line in (*self.unstaffed, *self.over_norm)]
-
 
 def roll_up(
     groups: Iterable[ReportGroup],
     federations: Mapping[int, FederationNorm],
     units: Iterable[UnitRow],
+    kind_labels: Mapping[str, str] | None = None,
 ) -> StaffingReport:
     """Return the staffing report of ``units``, one row per group in the given order.
 
     "县市区总工会要按照要求首先配齐社会化工会工作者" (§五.一): per county-level federation and in
     total, how many workers the units require (须配备) and may have (可增配), how many are
     posted, and which units have none although they must (unstaffed) or more than the norm of
-    their federation allows (over norm). Counts agree with folding ``add_unit`` over the units.
+    their federation allows (over norm), listed by row, federation and name with their kind
+    shown through ``kind_labels``. Counts agree with folding ``add_unit`` over the units.
     """
     groups = list(groups)
+    kind_labels = kind_labels or {}
     # Plain integer lists while counting (thousands of units); dataclasses once at the end.
     sums = {group.key: [0, 0, 0, 0, 0, 0, 0] for group in groups}
+    # federation id -> (its row's sums, its norm), looked up once per unit
+    lookup = {
+        key: (sums[norm.group], norm) for key, norm in federations.items() if norm.group in sums
+    }
     unstaffed: list[UnitLine] = []
     over_norm: list[UnitLine] = []
-    for unit_id, headcount, federation_id, posted in units:
-        federation = federations[federation_id]
+    for unit_id, name, kind, headcount, federation_id, posted in units:
+        row, federation = lookup[federation_id]
         required = required_workers(headcount)
         allowed = allowed_workers(headcount, base=federation.base, step=federation.step)
-        row = sums[federation.group]
         row[0] += 1
         row[1] += headcount
         row[2] += required
@@ -166,39 +169,41 @@ def roll_up(
             if required > 0:
                 row[5] += 1
                 unstaffed.append(
-                    UnitLine(unit_id, federation.group, federation.name, headcount, 0, allowed)
+                    UnitLine(
+                        name,
+                        kind_labels.get(kind, kind),
+                        federation.name,
+                        headcount,
+                        0,
+                        allowed,
+                        unit_id,
+                        federation.group,
+                    )
                 )
         elif posted > allowed:
             row[6] += 1
             over_norm.append(
-                UnitLine(unit_id, federation.group, federation.name, headcount, posted, allowed)
+                UnitLine(
+                    name,
+                    kind_labels.get(kind, kind),
+                    federation.name,
+                    headcount,
+                    posted,
+                    allowed,
+                    unit_id,
+                    federation.group,
+                )
             )
+    order = {group.key: index for index, group in enumerate(groups)}
+
+    def listed(lines: list[UnitLine]) -> tuple[UnitLine, ...]:
+        return tuple(sorted(lines, key=lambda u: (order[u.group], u.federation, u.name)))
+
     return StaffingReport(
         rows=tuple(
             StaffingRow(group.key, group.name, StaffingTotals(*sums[group.key])) for group in groups
         ),
         total=StaffingTotals(*(sum(column) for column in zip(*sums.values(), strict=True))),
-        unstaffed=tuple(unstaffed),
-        over_norm=tuple(over_norm),
+        unstaffed=listed(unstaffed),
+        over_norm=listed(over_norm),
     )
-
-
-def name_units(
-    report: StaffingReport,
-    names: Mapping[int, tuple[str, str]],
-    kind_labels: Mapping[str, str] | None = None,
-) -> StaffingReport:
-    """Return ``report`` with its listed units named ((name, kind) by unit id), sorted by row,
-    federation and name; kinds are shown through ``kind_labels`` when given."""
-    kind_labels = kind_labels or {}
-    order = {row.key: index for index, row in enumerate(report.rows)}
-
-    def named(lines: tuple[UnitLine, ...]) -> tuple[UnitLine, ...]:
-        result = []
-        for line in lines:
-            name, kind = names.get(line.unit_id, ("", ""))
-            result.append(replace(line, name=name, kind=kind_labels.get(kind, kind)))
-        result.sort(key=lambda line: (order.get(line.group, 0), line.federation, line.name))
-        return tuple(result)
-
-    return replace(report, unstaffed=named(report.unstaffed), over_norm=named(report.over_norm))

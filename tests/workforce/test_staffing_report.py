@@ -22,7 +22,6 @@ from workforce.staffing import (
     ReportGroup,
     StaffingTotals,
     add_unit,
-    name_units,
     roll_up,
 )
 
@@ -149,7 +148,7 @@ def test_nested_paths_are_not_counted_twice(tree, county, park):
 def test_selector_queries_do_not_grow_with_units(city, county, django_assert_num_queries):
     for number in range(30):
         post(UnitFactory(federation=county, headcount=100 * number), number % 3, federation=county)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         staffing_report([city.path])
 
 
@@ -157,30 +156,29 @@ def test_selector_queries_do_not_grow_with_units(city, county, django_assert_num
 
 
 UNITS = [
-    # (id, headcount, federation id, posted)
-    (1, 0, 10, 0),
-    (2, 0, 10, 1),
-    (3, 1999, 10, 0),
-    (4, 2000, 11, 1),
-    (5, 5000, 11, 3),
-    (6, 8000, 11, 3),
-    (7, 4999, 12, 2),
-    (8, 30000, 12, 12),
+    # (id, name, kind, headcount, federation id, posted)
+    (1, "一", "enterprise", 0, 10, 0),
+    (2, "二", "enterprise", 0, 10, 1),
+    (3, "三", "enterprise", 1999, 10, 0),
+    (4, "四", "enterprise", 2000, 11, 1),
+    (5, "五", "enterprise", 5000, 11, 3),
+    (6, "六", "enterprise", 8000, 11, 3),
+    (7, "七", "enterprise", 4999, 12, 2),
+    (8, "八", "enterprise", 30000, 12, 12),
 ]
 NORMS = {
     10: FederationNorm("a", "甲", 2000, 3000),
     11: FederationNorm("a", "甲园区", 1000, 1000),
     12: FederationNorm("b", "乙", 2000, 3000),
 }
+GROUPS = [ReportGroup("a", "甲"), ReportGroup("b", "乙")]
 
 
 def test_roll_up_agrees_with_adding_units_one_by_one():
-    groups = [ReportGroup("a", "甲"), ReportGroup("b", "乙")]
-
-    report = roll_up(groups, NORMS, UNITS)
+    report = roll_up(GROUPS, NORMS, UNITS)
 
     expected = {"a": StaffingTotals(), "b": StaffingTotals()}
-    for _id, headcount, federation_id, posted in UNITS:
+    for _id, _name, _kind, headcount, federation_id, posted in UNITS:
         norm = NORMS[federation_id]
         expected[norm.group] = add_unit(
             expected[norm.group], headcount, posted, base=norm.base, step=norm.step
@@ -189,26 +187,33 @@ def test_roll_up_agrees_with_adding_units_one_by_one():
     assert astuple(report.total) == tuple(
         map(sum, zip(*map(astuple, expected.values()), strict=True))
     )
+    # A unit without employees needs no worker (1) but may not have one either (2). Under
+    # 甲园区's own norm 5000 employees allow 5 workers (the default norm would allow 2).
     assert [(line.unit_id, line.allowed) for line in report.unstaffed] == [(3, 1)]
-    # unit 2 has no employees yet a worker; 5000 employees under 甲园区's norm allow 5, not 2
     assert [(line.unit_id, line.allowed) for line in report.over_norm] == [(2, 0), (7, 1), (8, 10)]
 
 
-def test_name_units_sorts_by_row_then_federation_then_name():
-    groups = [ReportGroup("a", "甲"), ReportGroup("b", "乙")]
-    report = roll_up(groups, NORMS, [(1, 100, 12, 0), (2, 100, 11, 0), (3, 100, 10, 0)])
+def test_listed_units_sort_by_row_then_federation_then_name_with_kind_labels():
+    units = [
+        (1, "乙一", "enterprise", 100, 12, 0),
+        (2, "甲园一", "park", 100, 11, 0),
+        (3, "甲二", "township", 100, 10, 0),
+        (4, "甲一", "township", 100, 10, 0),
+    ]
 
-    named = name_units(
-        report,
-        {1: ("乙一", "enterprise"), 2: ("甲园一", "park"), 3: ("甲一", "township")},
-        {"enterprise": "企业工会", "park": "开发区（产业园区）工会"},
-    )
+    report = roll_up(GROUPS, NORMS, units, {"enterprise": "企业工会", "park": "园区工会"})
 
-    assert [(u.name, u.kind, u.federation) for u in named.unstaffed] == [
+    assert [(u.name, u.kind, u.federation) for u in report.unstaffed] == [
         ("甲一", "township", "甲"),
-        ("甲园一", "开发区（产业园区）工会", "甲园区"),
+        ("甲二", "township", "甲"),
+        ("甲园一", "园区工会", "甲园区"),
         ("乙一", "企业工会", "乙"),
     ]
+
+
+def test_a_unit_outside_the_groups_is_an_error():
+    with pytest.raises(KeyError):
+        roll_up([ReportGroup("b", "乙")], NORMS, UNITS)
 
 
 # -- the admin screen -----------------------------------------------------------------------------
@@ -349,9 +354,9 @@ def test_queries_do_not_grow_with_units(
     assert response.status_code == 200
 
 
-# session, user, permissions (Wagtail and guardian), the selector's 3, the scope choices and
+# session, user, permissions (Wagtail and guardian), the selector's 2, the scope choices and
 # the admin's own; the exports skip the admin furniture.
-QUERY_BOUND = {PAGE: 14, XLSX: 9, CSV: 9}
+QUERY_BOUND = {PAGE: 13, XLSX: 8, CSV: 8}
 
 
 # -- scale data -----------------------------------------------------------------------------------
