@@ -86,7 +86,10 @@ def _lock_session(session: Session) -> Session:
     """Lock the session's row and return it fresh: the seats of one session change one at a time."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Lock rows inside transaction.atomic().")
-    return Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    # of=("self",): lock the session only, not the course page joined in.
+    return (
+        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+    )
 
 
 def _require_manager(by, federation: Federation) -> None:
@@ -449,10 +452,11 @@ def enrol_worker(
     now = now or timezone.now()
     with transaction.atomic():
         session = _lock_session(session)
+        staff = _check_actor(by=by, session=session, worker=worker)
         current = Enrolment.objects.filter(session=session, worker=worker).first()
         if current is not None and current.status != Enrolment.Status.CANCELLED:
             return current
-        _check_may_enrol(by=by, session=session, worker=worker, now=now)
+        _check_may_enrol(staff=staff, session=session, worker=worker, now=now)
         other = overlapping_session(session, worker)
         if other is not None:
             raise EnrolmentError(
@@ -489,11 +493,16 @@ def enrol_worker(
     return enrolment
 
 
-def _check_may_enrol(*, by, session: Session, worker: Worker, now: dt.datetime) -> None:
+def _check_actor(*, by, session: Session, worker: Worker) -> bool:
+    """Refuse anyone but the worker themself and their staff; return whether ``by`` is staff."""
     staff = _is_staff_for(by, session, worker)
     own = by is not None and by.is_authenticated and worker.user_id == by.pk
     if not (staff or own):
         raise EnrolmentError(_("您无权为该工作者报名。"))
+    return staff
+
+
+def _check_may_enrol(*, staff: bool, session: Session, worker: Worker, now: dt.datetime) -> None:
     if worker.status != Worker.Status.ACTIVE:
         raise EnrolmentError(_("%(name)s 已离职，不能报名。") % {"name": worker.name})
     if session.status == Session.Status.CANCELLED:

@@ -4,7 +4,10 @@ import datetime as dt
 import itertools
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 
 from courses.models import (
     CatalogPage,
@@ -88,6 +91,13 @@ def training_catalog(training_type: str = TrainingType.THEMATIC) -> CatalogPage:
     index = TrainingIndexPage.objects.first()
     if index is None:
         home = HomePage.objects.first()
+        if home is None:  # a transactional test flushed the pages made by the migrations
+            language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+            Locale.objects.get_or_create(language_code=language)
+            root = Page.get_first_root_node() or Page.add_root(
+                instance=Page(title="Root", slug="root")
+            )
+            home = root.add_child(instance=HomePage(title="首页", slug="home"))
         index = home.add_child(instance=TrainingIndexPage(title="培训", slug="training"))
     label = TrainingType(training_type).label
     return index.add_child(

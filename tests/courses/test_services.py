@@ -301,6 +301,9 @@ def test_a_worker_cannot_enrol_someone_else(session, worker, county):
     other = make_worker(county)
     with pytest.raises(EnrolmentError, match="无权"):
         services.enrol_worker(by=worker.user, session=session, worker=other, now=NOW)
+    enrol(session, other)  # nor learn about an existing enrolment
+    with pytest.raises(EnrolmentError, match="无权"):
+        services.enrol_worker(by=worker.user, session=session, worker=other, now=NOW)
 
 
 def test_outsider_staff_cannot_enrol_the_county_worker(session, worker, outsider):
