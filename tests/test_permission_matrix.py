@@ -82,6 +82,7 @@ MATRIX: dict[str, Case] = {
     ),  # fmt: skip
 }
 
+
 # Calendars (courses/feeds.py): the session .ics is public while its course page is live; the
 # feeds need no login (the secret token is the key), so every persona gets the same answer.
 def _county_session_pk(ctx) -> int:
@@ -139,6 +140,36 @@ for _name, _pk in [
     ("workforce_postings:inspect", _ROSTER_OBJECTS["workforce_postings"]),
 ]:
     MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT)
+
+# Training: the public session page, a worker's enrol/cancel (POST only), and the staff's
+# session screens (courses/viewsets.py) built on the county's session ``ctx.session``.
+MATRIX["courses:session_detail"] = Case(url("courses:session_detail", lambda ctx: ctx.session.pk))
+MATRIX["courses:enrol"] = Case(
+    url("courses:enrol", lambda ctx: ctx.session.pk), {"anonymous": LOGIN}, default=405
+)
+MATRIX["courses:cancel_enrolment"] = Case(
+    url("courses:cancel_enrolment", lambda ctx: ctx.enrolment.pk), {"anonymous": LOGIN}, default=405
+)
+for _view in ("index", "index_results", "add"):
+    MATRIX[f"courses_sessions:{_view}"] = Case(url(f"courses_sessions:{_view}"), ADMIN_STAFF_ONLY)
+for _view in (
+    "edit", "history", "history_results", "meetings", "roster", "attendance_import", "complete",
+    "cancel",
+):  # fmt: skip
+    MATRIX[f"courses_sessions:{_view}"] = Case(
+        url(f"courses_sessions:{_view}", lambda ctx: ctx.session.pk), ADMIN_COUNTY_OBJECT
+    )
+MATRIX["courses_sessions:attendance"] = Case(
+    url("courses_sessions:attendance", lambda ctx: ctx.session.meetings.first().pk),
+    ADMIN_COUNTY_OBJECT,
+)
+MATRIX["courses_sessions:attendance_template"] = Case(
+    url("courses_sessions:attendance_template", lambda ctx: ctx.session.pk, lambda ctx: "xlsx"),
+    ADMIN_COUNTY_OBJECT,
+)
+MATRIX["courses_sessions:scores"] = Case(  # only for courses with an exam
+    url("courses_sessions:scores", lambda ctx: ctx.exam_session.pk), ADMIN_COUNTY_OBJECT
+)
 
 
 # Certificates (certificates/urls.py, certificates/viewsets.py): verification is public; a
@@ -315,8 +346,20 @@ def test_matrix_has_no_stale_entries():
 
 
 @pytest.fixture
-def ctx(city, county, other_county, unit, worker, other_worker, city_staff, county_staff, outsider):
+def ctx(
+    city, county, other_county, unit, worker, other_worker, city_staff, county_staff, outsider,
+    session,
+):  # fmt: skip
+    from courses.models import TrainingType
+    from tests.factories import EnrolmentFactory, SessionFactory, make_course
+
+    exam_course = make_course(
+        organizer=county, training_type=TrainingType.QUALIFICATION, pass_score=60
+    )
     return SimpleNamespace(
+        session=session,  # the county's, with meetings
+        enrolment=EnrolmentFactory(session=session, worker=worker),
+        exam_session=SessionFactory(course=exam_course),
         city=city,
         county=county,
         other_county=other_county,
