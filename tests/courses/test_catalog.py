@@ -10,7 +10,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from courses.catalogs import ensure_catalogs, sync_course_type
+from courses.catalogs import ensure_catalogs
 from courses.models import CatalogPage, CoursePage, Enrolment, Session, TrainingType
 from courses.search import index_terms, query_terms
 from tests.conftest import login
@@ -533,11 +533,12 @@ def test_qualification_course_needs_a_pass_score(client, county, county_staff):
     assert response.status_code == 302
 
 
-def test_a_moved_course_takes_its_new_catalogs_type(course):
+def test_a_moved_course_takes_its_new_catalogs_type(client, course, county_staff):
     rotation = CatalogPage.objects.get(training_type=TrainingType.ROTATION)
-    course.move(rotation, pos="last-child")
-    sync_course_type(course)
+    move = reverse("wagtailadmin_pages:move_confirm", args=[course.pk, rotation.pk])
+    assert login(client, county_staff).post(move).status_code == 302
     course.refresh_from_db()
+    assert course.get_parent().pk == rotation.pk
     assert course.training_type == TrainingType.ROTATION
 
 
