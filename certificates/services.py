@@ -299,34 +299,37 @@ def _read(certificate: Certificate) -> bytes:
         return file.read()
 
 
-def combine_pdfs(documents: list[bytes]) -> bytes:
-    """Return one PDF with the pages of ``documents`` in order, for printing in one go.
+def combine_pdfs(documents, output) -> None:
+    """Write one PDF with the pages of ``documents`` (bytes, in order) to ``output``.
 
-    The pages are copied as they are (pypdf), so nothing is rendered twice.
+    The pages are copied as they are (pypdf): nothing is rendered twice.
     """
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for content in documents:
         writer.append(io.BytesIO(content))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    writer.write(output)
 
 
 def _store_outputs(job: BulkIssueJob, certificates: list[Certificate]) -> None:
-    """Store the ZIP of the PDFs and the combined print PDF on the job."""
-    contents = [(c, _read(c)) for c in certificates]
-    with SpooledTemporaryFile(max_size=32 * 1024 * 1024) as spool:
+    """Store the ZIP of the PDFs and the combined print PDF on the job.
+
+    One PDF is in memory at a time (besides the pages pypdf copies); both files are spooled to
+    disk while they are built.
+    """
+    with SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
         # PDFs are compressed already: store them as they are.
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
-            for certificate, content in contents:
-                archive.writestr(f"{certificate.serial}-{certificate.holder.name}.pdf", content)
+            for certificate in certificates:
+                name = f"{certificate.serial}-{certificate.holder.name}.pdf"
+                archive.writestr(name, _read(certificate))
         spool.seek(0)
         job.zip_file.save(f"{job.session_id}.zip", File(spool), save=False)
-    job.print_file.save(
-        f"{job.session_id}.pdf", ContentFile(combine_pdfs([c for _, c in contents])), save=False
-    )
+    with SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
+        combine_pdfs((_read(c) for c in certificates), spool)
+        spool.seek(0)
+        job.print_file.save(f"{job.session_id}.pdf", File(spool), save=False)
     BulkIssueJob.objects.filter(pk=job.pk).update(
         zip_file=job.zip_file.name, print_file=job.print_file.name
     )
