@@ -60,6 +60,19 @@ MATRIX: dict[str, Case] = {
         expect={"worker": 200, "anonymous": LOGIN},
         default=404,  # staff without a worker record have no "my page"
     ),
+    # roster import and staffing report (workforce admin screens)
+    "workforce_roster_import": Case(url("workforce_roster_import"), expect=ADMIN_STAFF_ONLY),
+    "workforce_roster_template": Case(
+        lambda ctx: reverse("workforce_roster_template", kwargs={"kind": "workers", "fmt": "xlsx"}),
+        expect=ADMIN_STAFF_ONLY,
+    ),
+    "workforce_staffing_report": Case(url("workforce_staffing_report"), expect=ADMIN_STAFF_ONLY),
+    "workforce_staffing_report_csv": Case(
+        url("workforce_staffing_report_csv"), expect=ADMIN_STAFF_ONLY
+    ),
+    "workforce_staffing_report_xlsx": Case(
+        url("workforce_staffing_report_xlsx"), expect=ADMIN_STAFF_ONLY
+    ),
     # training compliance (courses/compliance_views.py)
     "courses:my_training": Case(
         url("courses:my_training"),
