@@ -74,7 +74,7 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "载入演示数据：绵阳市总工会组织树、约120个基层工会、约250名工作者和各角色演示账号。"
         "可重复运行：已有的数据保持不变，只补充缺少的部分。"
     )
@@ -84,43 +84,43 @@ class Command(BaseCommand):
             "--units",
             type=int,
             default=None,
-            help=gettext_lazy("只载入前 N 个基层工会（默认全部，约120个）。"),
+            help=("只载入前 N 个基层工会（默认全部，约120个）。"),
         )
         parser.add_argument(
             "--workers",
             type=int,
             default=demo.DEFAULT_WORKERS,
-            help=gettext_lazy("工作者人数（默认 %(default)s）。"),
+            help=("工作者人数（默认 %(default)s）。"),
         )
         parser.add_argument(
             "--seed",
             type=int,
             default=demo.DEFAULT_SEED,
-            help=gettext_lazy("随机种子；同一种子得到同样的数据（默认 %(default)s）。"),
+            help=("随机种子；同一种子得到同样的数据（默认 %(default)s）。"),
         )
         parser.add_argument(
             "--today",
             type=_date,
             default=None,
-            help=gettext_lazy("基准日期 YYYY-MM-DD，聘用、交流和离职日期以此倒推（默认今天）。"),
+            help=("基准日期 YYYY-MM-DD，聘用、交流和离职日期以此倒推（默认今天）。"),
         )
         parser.add_argument(
             "--only",
             action="append",
             metavar="APP",
-            help=gettext_lazy(
+            help=(
                 "除队伍数据外只运行这些应用的演示步骤，可重复；--only workforce 只载入队伍数据。"
             ),
         )
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
-            help=gettext_lazy("把已存在的演示账号的密码改回演示密码。"),
+            help=("把已存在的演示账号的密码改回演示密码。"),
         )
         parser.add_argument(
             "--allow-without-debug",
             action="store_true",
-            help=gettext_lazy("在 DEBUG 关闭时也运行（演示账号的密码是公开的，切勿用于生产）。"),
+            help=("在 DEBUG 关闭时也运行（演示账号的密码是公开的，切勿用于生产）。"),
         )
 
     def handle(self, *args, **options):
