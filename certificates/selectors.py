@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from courses.models import Enrolment, Session
 from workforce import permissions
@@ -88,20 +88,30 @@ def filter_standing(
     return certificates
 
 
-def sessions_with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Return sessions with ``completed_count`` and ``certified_count`` (one query)."""
+def sessions_with_counts(
+    sessions: QuerySet[Session], *, today: dt.date, pending_only: bool = False
+) -> QuerySet[Session]:
+    """Return sessions with ``completed_count`` and ``certified_count`` (one query).
+
+    Sessions with workers still waiting for a certificate come first, then the sessions that
+    have started (latest first), then the upcoming ones.
+    """
     completed = Q(enrolments__status=Enrolment.Status.CONFIRMED, enrolments__completed=True)
-    return (
-        sessions.select_related("course", "organizer")
-        .annotate(
-            completed_count=Count("enrolments", filter=completed, distinct=True),
-            certified_count=Count(
-                "enrolments",
-                filter=completed & Q(enrolments__certificates__isnull=False),
-                distinct=True,
-            ),
-        )
-        .order_by("-end_date", "-pk")
+    sessions = sessions.select_related("course", "organizer").annotate(
+        completed_count=Count("enrolments", filter=completed, distinct=True),
+        certified_count=Count(
+            "enrolments",
+            filter=completed & Q(enrolments__certificates__isnull=False),
+            distinct=True,
+        ),
+    )
+    if pending_only:
+        sessions = sessions.filter(completed_count__gt=F("certified_count"))
+    return sessions.order_by(
+        Case(When(completed_count__gt=F("certified_count"), then=0), default=1),
+        Case(When(start_date__lte=today, then=0), default=1),
+        "-end_date",
+        "-pk",
     )
 
 

@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
@@ -131,7 +131,7 @@ class CertificateIndexView(IndexView):
             Column("kind", label=_("证书种类"), accessor="kind.name"),
             Column("course", label=_("培训课程"), accessor=_course_title),
             Column("federation", label=_("发证单位"), accessor="federation.display_name"),
-            DateColumn("issued_on", label=_("发证日期")),
+            Column("issued_on", label=_("发证日期"), accessor=lambda c: f"{c.issued_on:%Y-%m-%d}"),
             StatusTagColumn(
                 "standing",
                 label=_("状态"),
@@ -276,10 +276,12 @@ class SessionListView(StaffViewMixin, TemplateView):
             sessions = sessions.filter(
                 Q(title__icontains=query) | Q(course__title__icontains=query)
             )
-        page = Paginator(selectors.sessions_with_counts(sessions), self.per_page).get_page(
-            self.request.GET.get("p")
+        pending = self.request.GET.get("pending") == "1"
+        sessions = selectors.sessions_with_counts(
+            sessions, today=timezone.localdate(), pending_only=pending
         )
-        return super().get_context_data(page=page, query=query, **kwargs)
+        page = Paginator(sessions, self.per_page).get_page(self.request.GET.get("p"))
+        return super().get_context_data(page=page, query=query, pending=pending, **kwargs)
 
 
 class SessionScopedMixin(StaffViewMixin):
@@ -530,7 +532,7 @@ class FederationSealViewSet(ModelViewSet):
         Column(
             "image", label=_("印章图片"), accessor=lambda seal: seal.image.name.rsplit("/", 1)[-1]
         ),
-        DateColumn("updated_at", label=_("更新时间")),
+        Column("updated_at", label=_("更新时间"), accessor=lambda s: f"{s.updated_at:%Y-%m-%d}"),
     ]
 
     def get_form_class(self, for_update=False):

@@ -287,3 +287,16 @@ def test_my_training_lists_my_certificates(client, worker, certificate):
     assert response.status_code == 200
     assert 'id="my-certificates"' in page and certificate.serial in page
     assert reverse("certificates:my_pdf", args=[certificate.pk]) in page
+
+
+def test_sessions_waiting_for_certificates_come_first(client, session, county_staff):
+    done = SessionFactory(course=session.course, title="已发证班次")
+    issue_certificate(by=county_staff, enrolment=complete(done))
+    waiting = SessionFactory(course=session.course, title="待发证班次")
+    complete(waiting)
+    login(client, county_staff)
+    url = reverse("certificates_admin:sessions")
+    page = client.get(url).content.decode()
+    assert page.index("待发证班次") < page.index("已发证班次")
+    pending = client.get(url, {"pending": "1"}).content.decode()
+    assert "待发证班次" in pending and "已发证班次" not in pending
