@@ -4,6 +4,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -11,7 +12,7 @@ from certificates.models import BulkIssueJob, Certificate
 from certificates.services import issue_certificate, revoke_certificate
 from certificates.views import VERIFY_LIMIT
 from tests.conftest import login
-from tests.factories import SessionFactory, WorkerFactory
+from tests.factories import SessionFactory, UserFactory, WorkerFactory
 
 from .conftest import ISSUED_ON, complete
 
@@ -300,3 +301,47 @@ def test_sessions_waiting_for_certificates_come_first(client, session, county_st
     assert page.index("待发证班次") < page.index("已发证班次")
     pending = client.get(url, {"pending": "1"}).content.decode()
     assert "待发证班次" in pending and "已发证班次" not in pending
+
+
+def _png() -> bytes:
+    from certificates.seal import draw_seal
+
+    return draw_seal("涪城区总工会", size=64)
+
+
+def test_staff_upload_their_federations_seal(client, county, other_county, county_staff, outsider):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certificates.models import FederationSeal
+
+    login(client, county_staff)
+    add = reverse("certificates_seals:add")
+    assert client.get(add).status_code == 200
+    response = client.post(
+        add, {"federation": other_county.pk, "image": SimpleUploadedFile("s.png", _png())}
+    )
+    assert response.status_code == 200 and not FederationSeal.objects.exists()  # not theirs
+    response = client.post(
+        add, {"federation": county.pk, "image": SimpleUploadedFile("s.png", _png())}
+    )
+    assert response.status_code == 302
+    seal = FederationSeal.objects.get(federation=county)
+    first_image = seal.image.name
+    edit = reverse("certificates_seals:edit", args=[seal.pk])
+    response = client.post(edit, {"image": SimpleUploadedFile("t.png", _png())})
+    assert response.status_code == 302
+    seal.refresh_from_db()
+    assert seal.image.name != first_image and seal.federation == county
+
+    other = login(Client(), outsider)  # a fresh client: no leftover success messages
+    assert other.get(edit).status_code == 404
+    assert edit not in other.get(reverse("certificates_seals:index")).content.decode()
+
+
+def test_site_history_shows_certificate_actions(client, certificate, county_staff):
+    revoke_certificate(by=county_staff, certificate=certificate, reason="错发")
+    admin = UserFactory(username="root", is_superuser=True)
+    response = login(client, admin).get("/admin/reports/site-history/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "签发结业证书" in page and "撤销证书" in page
