@@ -972,7 +972,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "购买社会化服务时，承接的社会组织名称。": (
         "For a purchased social service, the name of the contracted social organization."
     ),
-    "社会化工会工作者": "Socialized trade-union worker",
+    "社会化工会工作者": "Worker",  # model name: the short form keeps admin titles readable
     "购买社会化服务的人员须填写承接机构。": (
         "A worker provided by a purchased social service needs a contractor."
     ),

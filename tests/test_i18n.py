@@ -104,7 +104,7 @@ def test_key_strings_translate():
             "Socialized Trade-Union Worker Development Platform"
         )
         assert _("我的主页") == "My page"
-        assert str(Worker._meta.verbose_name) == "Socialized trade-union worker"
+        assert str(Worker._meta.verbose_name) == "Worker"
         assert str(Federation._meta.verbose_name) == "Federation"
         assert str(Worker.Status.LEFT.label) == "Departed"
     with translation.override("zh-hans"):
