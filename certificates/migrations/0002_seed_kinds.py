@@ -8,7 +8,7 @@ KINDS = [
         "name": "结业证书",
         "title": "结业证书",
         "statement": (
-            "于{start}至{end}参加{issuer}举办的“{course}”，完成全部课程，共计{hours}学时，"
+            "于{start}至{end}参加{issuer}举办的“{course}”，完成规定学习任务，共计{hours}学时，"
             "经考核合格，准予结业。"
         ),
         "validity": "none",
