@@ -150,16 +150,18 @@ def roll_up(
     kind_labels = kind_labels or {}
     # Plain integer lists while counting (thousands of units); dataclasses once at the end.
     sums = {group.key: [0, 0, 0, 0, 0, 0, 0] for group in groups}
-    # federation id -> (its row's sums, its norm), looked up once per unit
+    # federation id -> (its row's sums, its norm's base and step, its norm), one look-up per unit
     lookup = {
-        key: (sums[norm.group], norm) for key, norm in federations.items() if norm.group in sums
+        key: (sums[norm.group], norm.base, norm.step, norm)
+        for key, norm in federations.items()
+        if norm.group in sums
     }
     unstaffed: list[UnitLine] = []
     over_norm: list[UnitLine] = []
     for unit_id, name, kind, headcount, federation_id, posted in units:
-        row, federation = lookup[federation_id]
+        row, base, step, federation = lookup[federation_id]
         required = required_workers(headcount)
-        allowed = allowed_workers(headcount, base=federation.base, step=federation.step)
+        allowed = allowed_workers(headcount, base=base, step=step)
         row[0] += 1
         row[1] += headcount
         row[2] += required
