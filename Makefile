@@ -57,7 +57,9 @@ run: install sysdeps
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_demo_data
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# The background-task worker (bulk certificate issue) runs beside the web server.
+	$(MANAGE) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-test sysdeps-test
 	$(BIN)/pytest $(PYTEST_ARGS)
