@@ -64,7 +64,7 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A session that counts for a rule: its hours, and the day it counted (completion)."""
 
@@ -74,7 +74,7 @@ class Evidence:
     on: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Completion:
     """A completed enrolment (结业) in a rotation or onboarding session.
 
@@ -88,11 +88,17 @@ class Completion:
     training_days: int = 0
     credited_hours: Decimal = Decimal(0)
 
-    def as_evidence(self) -> Evidence:
-        return Evidence(self.session_id, self.title, self.credited_hours, self.completed_on)
+    # A completion is its own evidence: the same reading as ``Evidence``.
+    @property
+    def hours(self) -> Decimal:
+        return self.credited_hours
+
+    @property
+    def on(self) -> dt.date:
+        return self.completed_on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleResult:
     """A rule's answer for one worker on ``today``.
 
@@ -105,7 +111,7 @@ class RuleResult:
     status: Status
     due_date: dt.date
     days_left: int  # from today to the due date; negative once overdue
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[Evidence | Completion, ...] = ()
     hours: Decimal | None = None
     required_hours: int | None = None
     late: bool = False
@@ -238,8 +244,7 @@ def rotation_status(
     start = qualifying[0].completed_on if qualifying else hire_date
     due = add_months(start, policy.rotation_interval_months)
     status = _deadline_status(due, today, policy, done=bool(qualifying))
-    evidence = tuple(c.as_evidence() for c in qualifying)
-    return _result(Rule.ROTATION, status, due, today, evidence=evidence)
+    return _result(Rule.ROTATION, status, due, today, evidence=tuple(qualifying))
 
 
 def onboarding_deadline(
@@ -271,7 +276,7 @@ def onboarding_status(
     """
     deadline = onboarding_deadline(hire_date, first_posting, policy)
     done = sorted(completions, key=lambda c: (c.completed_on, c.session_id))
-    evidence = tuple(c.as_evidence() for c in done)
+    evidence = tuple(done)
     if done:
         late = done[0].completed_on > deadline
         return _result(Rule.ONBOARDING, Status.MET, deadline, today, evidence=evidence, late=late)
@@ -279,7 +284,7 @@ def onboarding_status(
     return _result(Rule.ONBOARDING, status, deadline, today)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkerFacts:
     """What the three rules need to know about one worker (gathered by the selectors)."""
 
@@ -293,7 +298,7 @@ class WorkerFacts:
     onboardings: tuple[Completion, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkerCompliance:
     worker_id: int
     annual: RuleResult

@@ -107,7 +107,7 @@ def test_reminders_read_a_constant_number_of_queries(county, django_assert_max_n
         worker.user.save()
         run_session(courses[TrainingType.THEMATIC], worker, 1, start=dt.date(2025, 6, 2))
     UserFactory()  # a user without a worker record is no one to remind
-    with django_assert_max_num_queries(7 + 2 * len(workers)):  # reads + one log entry each
+    with django_assert_max_num_queries(8 + 2 * len(workers)):  # reads + one log entry each
         notify("--date", "2026-02-01")
     assert len(mail.outbox) == 12
 
