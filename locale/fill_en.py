@@ -422,6 +422,10 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "下载 PDF": "Download PDF",
     "历史记录": "History",
     "本页每 2 秒自动刷新。": "This page refreshes every 2 seconds.",
+    "等待后台任务进程处理。如果长时间没有开始，请联系管理员确认后台任务进程（manage.py db_worker）正在运行。": (
+        "Waiting for the background-task worker. If it does not start for a long time, ask an "
+        "administrator to check that the background-task worker (manage.py db_worker) is running."
+    ),
     "进度": "Progress",
     "发起": "Requested",
     "完成": "Finished",
