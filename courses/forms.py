@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,7 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 from workforce import idnumber
 from workforce.models import Federation, Worker
 from workforce.permissions import federations_for, workers_for
-from workforce.roster_import import MAX_UPLOAD_BYTES
+from workforce.roster_import import SpreadsheetUploadForm
 
 from .models import Attendance, CoursePage, Enrolment, Session, TrainingType
 from .selectors import CatalogFilters
@@ -322,23 +321,7 @@ class ScoresForm(forms.Form):
         return {e.pk: self.cleaned_data[f"score_{e.pk}"] for e in self.roster}
 
 
-class AttendanceUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("考勤文件"),
-        help_text=gettext_lazy("XLSX 或 CSV 文件，不超过 5 MB，第一行为列名。"),
-        validators=[
-            FileExtensionValidator(["xlsx", "csv"], gettext_lazy("请上传 .xlsx 或 .csv 文件。"))
-        ],
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("文件太大（%(size).1f MB），不能超过 %(max)d MB。"),
-                params={
-                    "size": upload.size / 1024 / 1024,
-                    "max": MAX_UPLOAD_BYTES // 1024 // 1024,
-                },
-            )
-        return upload
+class AttendanceUploadForm(SpreadsheetUploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = gettext_lazy("考勤文件")

@@ -537,13 +537,9 @@ def check_file(*, kind: str, data: bytes, filename: str, user) -> CheckedFile:
 # The upload form -----------------------------------------------------------------------------
 
 
-class RosterUploadForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("导入内容"),
-        choices=Kind.choices,
-        initial=Kind.WORKERS,
-        widget=forms.RadioSelect,
-    )
+class SpreadsheetUploadForm(forms.Form):
+    """An XLSX or CSV upload of at most ``MAX_UPLOAD_BYTES``; imports subclass it."""
+
     file = forms.FileField(
         label=gettext_lazy("文件"),
         help_text=gettext_lazy("XLSX 或 CSV 文件，不超过 5 MB，第一行为列名。"),
@@ -563,6 +559,16 @@ class RosterUploadForm(forms.Form):
                 },
             )
         return upload
+
+
+class RosterUploadForm(SpreadsheetUploadForm):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("导入内容"),
+        choices=Kind.choices,
+        initial=Kind.WORKERS,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["kind", "file"]
 
 
 # Templates -----------------------------------------------------------------------------------
