@@ -18,6 +18,7 @@ shared machine) and wall time are reported.
 import argparse
 import datetime as dt
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -91,7 +92,8 @@ def make_session(count: int) -> Session:
     federation = Federation.objects.filter(code=CODE).first() or Federation.add_root(
         name="基准测试总工会", code=CODE, level=Federation.Level.CITY
     )
-    if not FederationSeal.objects.filter(federation=federation).exists():
+    seal = FederationSeal.objects.filter(federation=federation).first()
+    if seal is None or not seal.image.storage.exists(seal.image.name):
         image = ContentFile(draw_seal(federation.name), name="seal.png")
         services.set_seal(by=None, federation=federation, image=image)
     course = bench_course(federation)
@@ -229,6 +231,8 @@ def main() -> int:
         f"  combined print PDF:     {_times(timings['combine'])}  "
         f"({job.print_file.size / 1e6:.1f} MB, {count} pages; ZIP {job.zip_file.size / 1e6:.1f} MB)"
     )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process: {peak:.0f} MB")
     for label, index in (("wall", 0), ("CPU", 1)):
         print(
             f"ratio ({label}): issuing / floor {issuing[index] / floor_time[index]:.2f}x "
