@@ -67,9 +67,10 @@ test: install-test sysdeps-test
 lint: install-test
 	$(BIN)/ruff check .
 
-# Rebuild the translation catalogues (needs GNU gettext); the .mo files are committed.
+# Rebuild the English catalogue (needs GNU gettext); the .po and .mo files are committed.
 messages: install
-	$(MANAGE) makemessages -l en -l zh_Hans --ignore '.venv/*' --ignore 'var/*'
+	$(MANAGE) makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'test-artifacts/*' --ignore 'bench/*' --ignore 'tests/*'
+	$(PY) locale/fill_en.py
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean:
