@@ -7,10 +7,20 @@ Personas: ``city_staff``, ``county_staff`` (县A), ``outsider`` (县B's staff), 
 """
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import PostingFactory, UnitFactory, UserFactory, WorkerFactory, make_federation
 from workforce.models import Federation
 from workforce.permissions import grant_federation_staff
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in the default language: a request in English leaves it active."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
