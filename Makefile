@@ -57,8 +57,9 @@ run: install sysdeps
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_demo_data
-	@# The background-task worker (bulk certificate issue) runs beside the web server.
-	$(MANAGE) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@# The background-task worker (bulk certificate issue, search index) runs beside the web
+	@# server, quietly: a task's outcome is kept in the database and shown where it matters.
+	$(MANAGE) db_worker -v 0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-test sysdeps-test
