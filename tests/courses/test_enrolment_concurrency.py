@@ -22,7 +22,7 @@ NOW = dt.datetime(2030, 2, 1, 9, tzinfo=dt.UTC)
 PARALLEL = 40
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL row locks; set DATABASE_URL=postgres://... to run",

@@ -506,7 +506,7 @@ def test_nobody_else_cancels_a_workers_enrolment(session, worker, county, outsid
             services.cancel_enrolment(by=by, enrolment=enrolment, now=NOW)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_lock_refuses_to_run_outside_a_transaction():
     with pytest.raises(RuntimeError, match="atomic"):
         services._lock_session(Session(pk=1))

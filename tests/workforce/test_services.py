@@ -78,7 +78,7 @@ def test_register_worker_creates_an_account(county, county_staff):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_exchanges_leave_one_open_posting(county, county_staff):
     home = UnitFactory(federation=county, name="甲")
     targets = [UnitFactory(federation=county, name=f"乙{i}") for i in range(2)]
