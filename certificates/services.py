@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from courses.models import Enrolment, Session
+from lms.errors import DomainError
 from workforce.models import Federation
 from workforce.selectors import policy_for
 
@@ -33,7 +34,7 @@ from .wording import format_serial
 logger = logging.getLogger(__name__)
 
 
-class CertificateError(Exception):
+class CertificateError(DomainError):
     """A certificate action the rules refuse; the message is shown to the user."""
 
 

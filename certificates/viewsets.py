@@ -30,7 +30,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from workforce import permissions
 from workforce.models import subtree_q
-from workforce.viewsets import StaffPermissionPolicy, federation_filter
+from workforce.viewsets import federation_filter
 
 from . import selectors, services
 from .forms import FederationSealForm, RevokeForm
@@ -48,8 +48,8 @@ STANDING_LABELS = {
 }
 
 PERMISSION_POLICIES = {
-    Certificate: StaffPermissionPolicy(Certificate, {"view"}),
-    FederationSeal: StaffPermissionPolicy(FederationSeal, {"add", "change", "delete", "view"}),
+    Certificate: permissions.staff_policy(Certificate, {"view"}),
+    FederationSeal: permissions.staff_policy(FederationSeal, {"add", "change", "delete", "view"}),
 }
 
 

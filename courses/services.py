@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from lms.errors import DomainError
 from workforce.models import Federation, Worker
 from workforce.permissions import can_manage
 from workforce.selectors import policy_for
@@ -36,7 +37,7 @@ from .models import (
 )
 
 
-class EnrolmentError(Exception):
+class EnrolmentError(DomainError):
     """A training change the rules do not allow; the message is shown to the user."""
 
 

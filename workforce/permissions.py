@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from wagtail.log_actions import log
 
+from lms.admin.permissions import StaffPermissionPolicy
+
 from .models import (
     Federation,
     FederationUserObjectPermission,
@@ -179,3 +181,28 @@ def with_staff(federations: QuerySet[Federation]) -> QuerySet[Federation]:
 def prefetched_staff(federation: Federation) -> list:
     """Return the staff users of a federation loaded through ``with_staff``."""
     return [grant.user for grant in federation.staff_grants]
+
+
+_ADMIN_SCOPES = {
+    Federation: federations_for,
+    Unit: units_for,
+    Worker: workers_for,
+    Posting: postings_for,
+    PolicyParameters: policies_for,
+}
+
+
+def scoped(user: User, model) -> QuerySet:
+    """Return the rows of ``model`` that ``user`` manages as staff; nothing for anyone else.
+
+    The admin screens read through this, so a worker never reaches even their own record
+    there, and another federation's row is not found (404).
+    """
+    if not is_federation_staff(user):
+        return model._default_manager.none()
+    return _ADMIN_SCOPES[model](user)
+
+
+def staff_policy(model, actions) -> StaffPermissionPolicy:
+    """Return the admin permission policy letting federation staff do ``actions`` on ``model``."""
+    return StaffPermissionPolicy(model, actions, is_staff=is_federation_staff)

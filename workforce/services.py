@@ -13,13 +13,15 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from lms.errors import DomainError
+
 from . import idnumber
 from .models import Federation, Posting, Unit, Worker
 from .permissions import can_manage, managed_paths
 from .roster_import import ImportResult, Kind, RowError, UnitRow, WorkerRow, header_for
 
 
-class WorkforceError(Exception):
+class WorkforceError(DomainError):
     """A roster change the rules do not allow; the message is shown to the user."""
 
 

@@ -6,7 +6,7 @@ grouped and registered in ``workforce/wagtail_hooks.py``.
 """
 
 import django_filters
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import quote
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
@@ -22,21 +22,20 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic import (
-    CreateView,
-    DeleteView,
-    EditView,
-    IndexView,
-    InspectView,
-)
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
+
+from lms.admin.views import (
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedInspectView,
+    action_crumbs,
+)
+from lms.admin.viewsets import ScopedModelViewSet
 
 from . import permissions, services
 from .forms import (
@@ -67,149 +66,20 @@ POLICIES = "workforce_policies"
 # Who may open which screen ------------------------------------------------------------------
 
 
-class StaffPermissionPolicy(ModelPermissionPolicy):
-    """Let federation staff (and superusers) do ``actions`` on a model.
-
-    Which rows they reach is decided by the views through ``scoped()``; actions left out
-    (deleting workers, postings, federations) are refused to everyone, superusers included.
-    """
-
-    def __init__(self, model, actions):
-        super().__init__(model)
-        self.actions = frozenset(actions)
-
-    def user_has_permission(self, user, action):
-        if action not in self.actions or not user.is_active:
-            return False
-        return user.is_superuser or permissions.is_federation_staff(user)
-
-
 PERMISSION_POLICIES = {
-    Federation: StaffPermissionPolicy(Federation, {"add", "change", "view"}),
-    Unit: StaffPermissionPolicy(Unit, {"add", "change", "delete", "view"}),
-    Worker: StaffPermissionPolicy(Worker, {"add", "change", "view"}),
-    Posting: StaffPermissionPolicy(Posting, {"add", "change", "view"}),
-    PolicyParameters: StaffPermissionPolicy(PolicyParameters, {"add", "change", "view"}),
-}
-
-_SCOPES = {
-    Federation: permissions.federations_for,
-    Unit: permissions.units_for,
-    Worker: permissions.workers_for,
-    Posting: permissions.postings_for,
-    PolicyParameters: permissions.policies_for,
+    Federation: permissions.staff_policy(Federation, {"add", "change", "view"}),
+    Unit: permissions.staff_policy(Unit, {"add", "change", "delete", "view"}),
+    Worker: permissions.staff_policy(Worker, {"add", "change", "view"}),
+    Posting: permissions.staff_policy(Posting, {"add", "change", "view"}),
+    PolicyParameters: permissions.staff_policy(PolicyParameters, {"add", "change", "view"}),
 }
 
 
-def scoped(user, model) -> QuerySet:
-    """Return the rows of ``model`` that ``user`` manages; nothing for non-staff."""
-    if not permissions.is_federation_staff(user):
-        return model._default_manager.none()
-    return _SCOPES[model](user)
+class WorkforceViewSet(ScopedModelViewSet):
+    """A roster viewset: its rows are those ``permissions.scoped`` lets the user manage."""
 
-
-# Generic views, scoped ----------------------------------------------------------------------
-
-
-def _relabel_inspect(buttons):
-    """Call Wagtail's "Inspect" (检查) item 详情, the word staff use for a record's details."""
-    for button in buttons:
-        if button.icon_name == "info-circle":
-            button.label = _("详情")
-    return buttons
-
-
-class ScopedIndexView(IndexView):
-    results_template_name = "workforce/admin/index_results.html"
-
-    def get_base_queryset(self):
-        return scoped(self.request.user, self.model)
-
-    def get_list_more_buttons(self, instance):
-        return _relabel_inspect(super().get_list_more_buttons(instance))
-
-
-class ScopedCreateView(CreateView):
-    page_title = _("新建")
-
-    def get_breadcrumbs_items(self):
-        # Wagtail's "New: …" crumb has no Chinese translation yet.
-        items = super().get_breadcrumbs_items()
-        items[-1] = {
-            **items[-1],
-            "label": _("新建%(model_name)s") % {"model_name": self.get_page_subtitle()},
-        }
-        return items
-
-
-class ScopedEditView(EditView):
-    def get_queryset(self):
-        return scoped(self.request.user, self.model)
-
-    @cached_property
-    def header_more_buttons(self):
-        return _relabel_inspect(super().header_more_buttons)
-
-
-class ScopedDeleteView(DeleteView):
-    def get_queryset(self):
-        return scoped(self.request.user, self.model)
-
-
-class ScopedInspectView(InspectView):
-    page_title = _("详情")
-
-    def get_queryset(self):
-        return scoped(self.request.user, self.model)
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), pk=unquote(str(self.pk)))
-
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        return "—" if value is None or value == "" else value
-
-
-class ScopedHistoryView(HistoryView):
-    def get_base_object_queryset(self):
-        return scoped(self.request.user, self.model)
-
-
-class ScopedUsageView(UsageView):
-    def get_base_object_queryset(self):
-        return scoped(self.request.user, self.model)
-
-
-class ServiceErrorMixin:
-    """Show a ``WorkforceError`` raised while saving as an error on the form."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except WorkforceError as error:
-            form.add_error(None, str(error))
-            self.produced_error_code = "validation_error"
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-
-
-class ScopedModelViewSet(ModelViewSet):
-    """A model viewset whose every view sees only the user's federations."""
-
-    index_view_class = ScopedIndexView
-    add_view_class = ScopedCreateView
-    edit_view_class = ScopedEditView
-    delete_view_class = ScopedDeleteView
-    inspect_view_class = ScopedInspectView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
-    copy_view_enabled = False
-    add_to_reference_index = False
-    search_backend_name = None
-
-    def get_common_view_kwargs(self, **kwargs):
-        # The reference index is off for these models, so a usage screen would mislead.
-        return super().get_common_view_kwargs(usage_url_name=None, **kwargs)
+    def scope(self, user):
+        return permissions.scoped(user, self.model)
 
 
 def federation_filter(label, prefix: str = ""):
@@ -234,15 +104,6 @@ class _FederationFilterField(django_filters.fields.ModelChoiceField):
 
 class _FederationFilter(django_filters.ModelChoiceFilter):
     field_class = _FederationFilterField
-
-
-def _crumbs(view, obj, label):
-    """Return breadcrumbs Home › list › object › ``label`` for an action screen."""
-    items = list(view.breadcrumbs_items)
-    items.append({"url": reverse(view.index_url_name), "label": obj._meta.verbose_name_plural})
-    items.append({"url": reverse(view.edit_url_name, args=[quote(obj.pk)]), "label": str(obj)})
-    items.append({"url": "", "label": label, "sublabel": str(obj)})
-    return items
 
 
 # 总工会 Federation ---------------------------------------------------------------------------
@@ -336,7 +197,7 @@ def _staff_names(federation: Federation) -> str:
     )
 
 
-class FederationCreateView(ServiceErrorMixin, ScopedCreateView):
+class FederationCreateView(ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
         if parent := self.request.GET.get("parent"):
@@ -378,13 +239,15 @@ class FederationStaffView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(scoped(request.user, Federation), pk=kwargs["pk"])
+        self.object = get_object_or_404(
+            permissions.scoped(request.user, Federation), pk=kwargs["pk"]
+        )
 
     def get_page_subtitle(self):
         return str(self.object)
 
     def get_breadcrumbs_items(self):
-        return _crumbs(self, self.object, self.page_title)
+        return action_crumbs(self, self.object, self.page_title)
 
     def staff_url(self):
         return reverse(self.staff_url_name, args=[quote(self.object.pk)])
@@ -425,7 +288,7 @@ class FederationStaffView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
         return redirect(self.staff_url())
 
 
-class FederationViewSet(ScopedModelViewSet):
+class FederationViewSet(WorkforceViewSet):
     model = Federation
     name = FEDERATIONS
     url_prefix = "workforce/federations"
@@ -453,10 +316,6 @@ class FederationViewSet(ScopedModelViewSet):
         ],
         base_form_class=FederationCreateForm,
     )
-
-    def get_add_view_kwargs(self, **kwargs):
-        panel = self.create_handler.bind_to_model(self.model)
-        return super().get_add_view_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(staff_url_name=self.get_url_name("staff"), **kwargs)
@@ -515,7 +374,7 @@ class UnitDeleteView(ScopedDeleteView):
             return redirect(self.edit_url_name, quote(self.object.pk))
 
 
-class UnitViewSet(ScopedModelViewSet):
+class UnitViewSet(WorkforceViewSet):
     model = Unit
     name = UNITS
     url_prefix = "workforce/units"
@@ -614,7 +473,7 @@ class WorkerIndexView(WorkerActionsMixin, ScopedIndexView):
         return [*super().get_list_more_buttons(instance), *self.worker_actions(instance)]
 
 
-class WorkerCreateView(ServiceErrorMixin, ScopedCreateView):
+class WorkerCreateView(ScopedCreateView):
     def save_instance(self):
         worker = services.register_worker(by=self.request.user, **self.form.register_kwargs())
         if unit := self.form.cleaned_data.get("unit"):
@@ -627,7 +486,7 @@ class WorkerCreateView(ServiceErrorMixin, ScopedCreateView):
         return worker
 
 
-class WorkerEditView(WorkerActionsMixin, ServiceErrorMixin, ScopedEditView):
+class WorkerEditView(WorkerActionsMixin, ScopedEditView):
     def get_queryset(self):
         return _with_open_posting(super().get_queryset())
 
@@ -683,7 +542,7 @@ class WorkerFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        queryset = _with_open_posting(scoped(request.user, Worker))
+        queryset = _with_open_posting(permissions.scoped(request.user, Worker))
         self.object = get_object_or_404(queryset, pk=kwargs["pk"])
         self.current = _open_posting(self.object)
 
@@ -691,7 +550,7 @@ class WorkerFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
         return str(self.object)
 
     def get_breadcrumbs_items(self):
-        return _crumbs(self, self.object, self.page_title)
+        return action_crumbs(self, self.object, self.page_title)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -760,7 +619,7 @@ class WorkerDepartureView(WorkerFormView):
         return _("已办理 %(worker)s 的离职。") % {"worker": self.object}
 
 
-class WorkerViewSet(ScopedModelViewSet):
+class WorkerViewSet(WorkforceViewSet):
     model = Worker
     name = WORKERS
     url_prefix = "workforce/workers"
@@ -845,10 +704,6 @@ class WorkerViewSet(ScopedModelViewSet):
         base_form_class=WorkerCreateForm,
     )
 
-    def get_add_view_kwargs(self, **kwargs):
-        panel = self.create_handler.bind_to_model(self.model)
-        return super().get_add_view_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
-
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
             exchange_url_name=self.get_url_name("exchange"),
@@ -887,7 +742,7 @@ class PostingIndexView(ScopedIndexView):
         return None
 
 
-class PostingCreateView(ServiceErrorMixin, ScopedCreateView):
+class PostingCreateView(ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
         if worker := self.request.GET.get("worker"):
@@ -905,7 +760,7 @@ class PostingCreateView(ServiceErrorMixin, ScopedCreateView):
         )
 
 
-class PostingEndView(ServiceErrorMixin, ScopedEditView):
+class PostingEndView(ScopedEditView):
     """End an open posting (结束定岗); a closed one is shown read-only instead."""
 
     page_title = _("结束定岗")
@@ -959,7 +814,7 @@ def _posting_state(posting: Posting) -> str:
     return _("在岗") if posting.end is None else _("已结束")
 
 
-class PostingViewSet(ScopedModelViewSet):
+class PostingViewSet(WorkforceViewSet):
     model = Posting
     name = POSTINGS
     url_prefix = "workforce/postings"
@@ -996,10 +851,6 @@ class PostingViewSet(ScopedModelViewSet):
         ],
         base_form_class=PostingCreateForm,
     )
-
-    def get_add_view_kwargs(self, **kwargs):
-        panel = self.create_handler.bind_to_model(self.model)
-        return super().get_add_view_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
 
 
 # 政策参数 PolicyParameters ------------------------------------------------------------------
@@ -1064,7 +915,7 @@ _POLICY_PANELS = [
 ]
 
 
-class PolicyParametersViewSet(ScopedModelViewSet):
+class PolicyParametersViewSet(WorkforceViewSet):
     model = PolicyParameters
     name = POLICIES
     url_prefix = "workforce/policies"
@@ -1081,10 +932,6 @@ class PolicyParametersViewSet(ScopedModelViewSet):
     create_handler = ObjectList(
         [FieldPanel("federation"), *_POLICY_PANELS], base_form_class=PolicyParametersForm
     )
-
-    def get_add_view_kwargs(self, **kwargs):
-        panel = self.create_handler.bind_to_model(self.model)
-        return super().get_add_view_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
 
 
 class WorkforceViewSetGroup(ViewSetGroup):

@@ -108,6 +108,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the write lock instead of failing at once under concurrent requests.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# How long a service waits for a row another request holds (lms/locking.py) before it answers
+# 系统繁忙，请稍后重试 (PostgreSQL only; SQLite waits on the database file as set above).
+try:
+    LOCK_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_LOCK_TIMEOUT_SECONDS", "10"))
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "DJANGO_LOCK_TIMEOUT_SECONDS must be a number of seconds."
+    ) from error
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,7 +170,8 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get(
             # The database backend needs a worker: `manage.py db_worker` (started by `make run`).
-            "DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+            "DJANGO_TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend",
         )
     }
 }
