@@ -5,8 +5,7 @@ import datetime as dt
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from courses.models import Enrolment, Session
-from workforce import permissions
-from workforce.models import Worker, subtree_q
+from workforce.models import Worker
 
 from .models import BulkIssueJob, Certificate, CertificateKind, in_force_q
 from .validity import Standing
@@ -45,27 +44,6 @@ def issuable_enrolments(session: Session) -> QuerySet[Enrolment]:
 
 
 # Scopes ---------------------------------------------------------------------------------------
-
-
-def certificates_for(user) -> QuerySet[Certificate]:
-    """Return the certificates ``user`` may see as staff: issued in or held under their subtree."""
-    return Certificate.objects.under(permissions.managed_paths(user))
-
-
-def issued_by_user_scope(user) -> QuerySet[Certificate]:
-    """Return the certificates ``user`` may revoke: issued by a federation they manage."""
-    return Certificate.objects.issued_under(permissions.managed_paths(user))
-
-
-def sessions_for(user) -> QuerySet[Session]:
-    """Return the sessions whose certificates ``user`` may issue (organized in their subtree)."""
-    return Session.objects.filter(subtree_q(permissions.managed_paths(user), "organizer__"))
-
-
-def jobs_for(user) -> QuerySet[BulkIssueJob]:
-    return BulkIssueJob.objects.filter(
-        subtree_q(permissions.managed_paths(user), "session__organizer__")
-    )
 
 
 # Staff screens ----------------------------------------------------------------------------------

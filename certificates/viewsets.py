@@ -29,9 +29,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from workforce import permissions
-from workforce.models import subtree_q
 from workforce.viewsets import federation_filter
 
+from . import permissions as scopes
 from . import selectors, services
 from .forms import FederationSealForm, RevokeForm
 from .models import Certificate, FederationSeal
@@ -51,21 +51,6 @@ PERMISSION_POLICIES = {
     Certificate: permissions.staff_policy(Certificate, {"view"}),
     FederationSeal: permissions.staff_policy(FederationSeal, {"add", "change", "delete", "view"}),
 }
-
-
-def _staff_only(user, queryset):
-    return queryset if permissions.is_federation_staff(user) else queryset.none()
-
-
-def scoped_certificates(user):
-    return _staff_only(user, selectors.certificates_for(user))
-
-
-def scoped_seals(user):
-    return _staff_only(
-        user,
-        FederationSeal.objects.filter(subtree_q(permissions.managed_paths(user), "federation__")),
-    )
 
 
 def _download(field_file, filename: str) -> FileResponse:
@@ -119,7 +104,7 @@ class CertificateFilterSet(WagtailFilterSet):
 
 class CertificateIndexView(IndexView):
     def get_base_queryset(self):
-        return selectors.certificate_list(scoped_certificates(self.request.user))
+        return selectors.certificate_list(scopes.scoped_certificates(self.request.user))
 
     @cached_property
     def columns(self):
@@ -162,7 +147,7 @@ class CertificateInspectView(InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            selectors.certificate_list(scoped_certificates(self.request.user)).select_related(
+            selectors.certificate_list(scopes.scoped_certificates(self.request.user)).select_related(
                 "issued_by", "revoked_by", "enrolment__session"
             ),
             pk=self.pk,
@@ -175,7 +160,7 @@ class CertificateInspectView(InspectView):
     def can_revoke(self) -> bool:
         return (
             self.object.revoked_on is None
-            and selectors.issued_by_user_scope(self.request.user).filter(pk=self.object.pk).exists()
+            and scopes.issued_by_user_scope(self.request.user).filter(pk=self.object.pk).exists()
         )
 
     @cached_property
@@ -196,7 +181,7 @@ class CertificateInspectView(InspectView):
             history_url=reverse(self.history_url_name, args=[quote(certificate.pk)]),
             session_url=reverse(f"{CERTIFICATES}:session", args=[certificate.enrolment.session_id])
             if certificate.enrolment_id
-            and selectors.sessions_for(self.request.user)
+            and scopes.sessions_for(self.request.user)
             .filter(pk=certificate.enrolment.session_id)
             .exists()
             else None,
@@ -208,14 +193,14 @@ class CertificateHistoryView(HistoryView):
     any_permission_required = ["view"]  # certificates are never edited in the admin
 
     def get_base_object_queryset(self):
-        return scoped_certificates(self.request.user)
+        return scopes.scoped_certificates(self.request.user)
 
 
 class CertificateDownloadView(StaffViewMixin, View):
     """Send a certificate's PDF to staff (rendered now if missing or out of date)."""
 
     def get(self, request, pk):
-        certificate = get_object_or_404(scoped_certificates(request.user), pk=pk)
+        certificate = get_object_or_404(scopes.scoped_certificates(request.user), pk=pk)
         certificate = services.current_pdf(certificate)
         return _download(certificate.pdf, f"{certificate.serial}.pdf")
 
@@ -231,7 +216,7 @@ class CertificateRevokeView(StaffViewMixin, FormView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = get_object_or_404(
-            selectors.issued_by_user_scope(request.user)
+            scopes.issued_by_user_scope(request.user)
             .filter(revoked_on__isnull=True)
             .select_related("holder", "kind"),
             pk=kwargs["pk"],
@@ -270,7 +255,7 @@ class SessionListView(StaffViewMixin, TemplateView):
     per_page = 50
 
     def get_context_data(self, **kwargs):
-        sessions = selectors.sessions_for(self.request.user)
+        sessions = scopes.sessions_for(self.request.user)
         query = self.request.GET.get("q", "").strip()
         if query:
             sessions = sessions.filter(
@@ -288,7 +273,7 @@ class SessionScopedMixin(StaffViewMixin):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.session = get_object_or_404(
-            selectors.sessions_for(request.user).select_related("course", "organizer"),
+            scopes.sessions_for(request.user).select_related("course", "organizer"),
             pk=kwargs["session_pk"],
         )
 
@@ -360,7 +345,7 @@ class JobMixin(StaffViewMixin):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.job = get_object_or_404(
-            selectors.jobs_for(request.user).select_related(
+            scopes.jobs_for(request.user).select_related(
                 "session__course", "session__organizer", "requested_by"
             ),
             pk=kwargs["pk"],
@@ -480,7 +465,7 @@ class CertificateViewSet(ModelViewSet):
 
 class SealIndexView(IndexView):
     def get_base_queryset(self):
-        return scoped_seals(self.request.user).select_related("federation")
+        return scopes.scoped_seals(self.request.user).select_related("federation")
 
 
 class SealCreateView(CreateView):
@@ -493,7 +478,7 @@ class SealCreateView(CreateView):
 
 class SealEditView(EditView):
     def get_queryset(self):
-        return scoped_seals(self.request.user)
+        return scopes.scoped_seals(self.request.user)
 
     def save_instance(self):
         return services.set_seal(
@@ -505,7 +490,7 @@ class SealEditView(EditView):
 
 class SealDeleteView(DeleteView):
     def get_queryset(self):
-        return scoped_seals(self.request.user)
+        return scopes.scoped_seals(self.request.user)
 
     def delete_action(self):
         services.remove_seal(by=self.request.user, seal=self.object)

@@ -28,9 +28,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from workforce.models import Federation, PolicyParameters, Posting, Worker, subtree_q
-from workforce.permissions import managed_paths
 from workforce.policy import POLICY_FIELDS, Policy, resolve_policy
-from workforce.selectors import policy_for
+from workforce.selectors import outermost_paths, policy_for
 
 from .compliance import (
     Completion,
@@ -48,15 +47,6 @@ from .search import query_terms
 # =============================================================================================
 # Training compliance (§四.三): gather what ``courses.compliance`` needs, in grouped queries.
 # =============================================================================================
-
-
-def _outermost(paths: Iterable[str]) -> list[str]:
-    """Return ``paths`` sorted, without those that lie inside another of them."""
-    kept: list[str] = []
-    for path in sorted(set(paths)):
-        if not any(path.startswith(outer) for outer in kept):
-            kept.append(path)
-    return kept
 
 
 def _prefixes(path: str) -> list[str]:
@@ -305,7 +295,7 @@ def compliance_report(paths: list[str], *, today: dt.date) -> ComplianceReport:
     """Return per county-level federation the active workers met / in progress / due soon /
     overdue for each rule (7 queries, whatever the number of workers)."""
     report = ComplianceReport(today=today)
-    scopes = _outermost(paths)
+    scopes = outermost_paths(paths)
     if not scopes:
         return report
     step = Federation.steplen
@@ -580,11 +570,6 @@ def session_page(pk: int) -> tuple[Session, list[Meeting]]:
 
 
 # Staff screens -------------------------------------------------------------------------------
-
-
-def sessions_for(user) -> QuerySet[Session]:
-    """Return the sessions organised in the federations ``user`` manages."""
-    return Session.objects.filter(subtree_q(managed_paths(user), "organizer__"))
 
 
 def session_roster(session: Session) -> list[Enrolment]:

@@ -1,7 +1,7 @@
 """Staff screens for running training (培训管理): sessions, meetings, roster, attendance.
 
 Every screen sees only the sessions organised in the user's federations
-(``selectors.sessions_for``), so another federation's session is a 404. Every change goes
+(``courses.permissions.sessions_for``), so another federation's session is a 404. Every change goes
 through ``courses.services``. Registered in ``courses/wagtail_hooks.py``.
 """
 
@@ -52,6 +52,7 @@ from .forms import (
     WorkerSearchForm,
 )
 from .models import Enrolment, Meeting, Session, TrainingType
+from .permissions import sessions_for
 from .services import EnrolmentError
 
 SESSIONS = "courses_sessions"
@@ -169,7 +170,7 @@ def session_actions(session: Session, item_class=MenuItem) -> list:
 
 class SessionIndexView(IndexView):
     def get_base_queryset(self):
-        sessions = selectors.sessions_for(self.request.user).select_related("course", "organizer")
+        sessions = sessions_for(self.request.user).select_related("course", "organizer")
         return selectors.with_seats(sessions)
 
     @cached_property
@@ -206,7 +207,7 @@ class SessionCreateView(ServiceErrorMixin, CreateView):
 
 class SessionEditView(ServiceErrorMixin, EditView):
     def get_queryset(self):
-        return selectors.sessions_for(self.request.user).select_related("course")
+        return sessions_for(self.request.user).select_related("course")
 
     def save_instance(self):
         return services.update_session(
@@ -220,7 +221,7 @@ class SessionEditView(ServiceErrorMixin, EditView):
 
 class SessionHistoryView(HistoryView):
     def get_base_object_queryset(self):
-        return selectors.sessions_for(self.request.user)
+        return sessions_for(self.request.user)
 
 
 # The session's own screens -------------------------------------------------------------------
@@ -239,7 +240,7 @@ class SessionScreen(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
         self.session = self.get_session(request, **kwargs)
 
     def get_session(self, request, **kwargs) -> Session:
-        sessions = selectors.sessions_for(request.user).select_related("course", "organizer")
+        sessions = sessions_for(request.user).select_related("course", "organizer")
         return get_object_or_404(sessions, pk=kwargs["pk"])
 
     def get_page_subtitle(self):
@@ -442,7 +443,7 @@ class AttendanceView(SessionScreen):
 
     def get_session(self, request, **kwargs) -> Session:
         meetings = Meeting.objects.filter(
-            session__in=selectors.sessions_for(request.user)
+            session__in=sessions_for(request.user)
         ).select_related("session", "session__course", "session__organizer")
         self.meeting = get_object_or_404(meetings, pk=kwargs["pk"])
         return self.meeting.session
