@@ -17,21 +17,13 @@ and prints the times and the ratios. The goal is at most 2x.
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}")
-os.environ.setdefault("DJANGO_DEBUG", "false")
+import benchsetup  # noqa: E402  (sets up Django before any model is imported)
 
-import django  # noqa: E402
-
-django.setup()
+benchsetup.django_setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402

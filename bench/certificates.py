@@ -17,26 +17,18 @@ shared machine) and wall time are reported.
 
 import argparse
 import datetime as dt
-import os
 import resource
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
-os.environ.setdefault(
-    "DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'bench-certificates.sqlite3'}"
+import benchsetup  # noqa: E402  (sets up Django before any model is imported)
+
+benchsetup.django_setup(
+    "bench-certificates.sqlite3",
+    DJANGO_MEDIA_ROOT=str(benchsetup.BASE_DIR / "var" / "bench-media"),
+    # The task is enqueued nowhere; the bench runs its work itself, as one worker would.
+    DJANGO_TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
 )
-os.environ.setdefault("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media"))
-os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log
-# The task is enqueued nowhere; the bench runs its work itself, as one worker would.
-os.environ["DJANGO_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-
-import django  # noqa: E402
-
-django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402

@@ -14,20 +14,12 @@ with each federation's inherited policy parameters. Both must agree (exit status
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}")
-os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log: it would slow the ORM side
+import benchsetup  # noqa: E402  (sets up Django before any model is imported)
 
-import django  # noqa: E402
-
-django.setup()
+benchsetup.django_setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
