@@ -3,7 +3,7 @@
 ``manage.py load_demo_data`` builds a ``DemoContext`` and runs the steps of ``STEPS`` in order,
 all in one transaction, then prints the demo accounts. The data goes in through the same
 services the product uses (``register_worker``, ``post_worker``, ``exchange_worker``,
-``record_departure``, ``permissions.grant_federation_staff``), so it obeys the same rules.
+``record_departure``, ``grant_staff``), so it obeys the same rules.
 
 Every step follows two rules:
 
@@ -37,9 +37,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
-from wagtail.log_actions import log
 
-from . import idnumber, permissions, services
+from . import idnumber, services
 from .models import Federation, Unit, Worker
 from .staffing import allowed_workers
 
@@ -626,22 +625,17 @@ def build_units(ctx: DemoContext) -> None:
         (u.federation.code, u.name): u
         for u in Unit.objects.filter(federation__in=feds.values()).select_related("federation")
     }
-    missing = [s for s in specs if s.key not in existing]
-    if missing:
-        new = Unit.objects.bulk_create(
-            Unit(
-                federation=feds[s.federation_code],
-                name=s.name,
-                kind=s.kind,
-                headcount=s.headcount,
-                address=s.address,
+    for spec in specs:
+        if spec.key not in existing:
+            existing[spec.key] = services.add_unit(
+                by=ctx.by,
+                federation=feds[spec.federation_code],
+                name=spec.name,
+                kind=spec.kind,
+                headcount=spec.headcount,
+                address=spec.address,
             )
-            for s in missing
-        )
-        for unit in new:
-            log(unit, "wagtail.create", user=ctx.by)
-            existing[(unit.federation.code, unit.name)] = unit
-        ctx.count("units", len(new))
+            ctx.count("units")
     ctx.units = {s.key: existing[s.key] for s in specs}
 
 
@@ -703,7 +697,7 @@ def add_staff_accounts(ctx: DemoContext) -> None:
             user = get_user_model().objects.create_user(
                 username=username, password=PASSWORDS[username], first_name=full_name
             )
-            permissions.grant_federation_staff(user, ctx.federations[code])
+            services.grant_staff(by=ctx.by, user=user, federation=ctx.federations[code])
             ctx.count("accounts")
         ctx.add_account(
             role, user, password=PASSWORDS[username], scope=scope, created=created, order=order

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
-from . import idnumber, permissions, selectors
+from . import idnumber, permissions, selectors, services
 from .models import Federation, Posting, Unit
 from .policy import POLICY_FIELDS, Policy
 
@@ -76,19 +76,6 @@ class UnitForm(WagtailAdminModelForm):
         )
 
 
-WORKER_PROFILE_FIELDS = (
-    "name",
-    "gender",
-    "mobile",
-    "education",
-    "qualification",
-    "employment_mode",
-    "contractor",
-    "federation",
-    "hire_date",
-)
-
-
 class WorkerCreateForm(WagtailAdminModelForm):
     """Register a worker: the service creates the login account, named by ID number."""
 
@@ -117,7 +104,7 @@ class WorkerCreateForm(WagtailAdminModelForm):
 
     def register_kwargs(self) -> dict:
         data = self.cleaned_data
-        kwargs = {name: data[name] for name in WORKER_PROFILE_FIELDS}
+        kwargs = {name: data[name] for name in services.WORKER_PROFILE_FIELDS}
         kwargs.update(id_number=data["id_number"], email=data.get("email") or "")
         return kwargs
 
@@ -130,11 +117,6 @@ class WorkerForm(WagtailAdminModelForm):
         _scope_field(
             self, "federation", permissions.federations_for(self.for_user), federation_label
         )
-
-    def update_kwargs(self) -> dict:
-        return {
-            name: self.cleaned_data[name] for name in WORKER_PROFILE_FIELDS if name in self.fields
-        }
 
 
 class PostingCreateForm(WagtailAdminModelForm):

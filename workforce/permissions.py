@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
-from wagtail.log_actions import log
 
 from lms.admin.permissions import StaffPermissionPolicy
 
@@ -129,27 +128,25 @@ def staff_group() -> Group:
     return group
 
 
-@transaction.atomic
-def grant_federation_staff(user: AbstractBaseUser, federation: Federation, *, by=None) -> None:
-    """Make ``user`` staff of ``federation`` and its subtree, with admin access.
+def grant_federation_staff(user: AbstractBaseUser, federation: Federation) -> None:
+    """Give ``user`` guardian's ``manage_federation`` on ``federation`` and admin access.
 
-    ``by`` (the granting user) is recorded in the federation's history when given.
+    The rights themselves; ``workforce.services.grant_staff`` checks who may grant and logs it
+    (tests set up their staff personas with this directly).
     """
-    assign_perm(MANAGE_FEDERATION, user, federation)
-    user.groups.add(staff_group())
+    with transaction.atomic():
+        assign_perm(MANAGE_FEDERATION, user, federation)
+        user.groups.add(staff_group())
     user.__dict__.pop("_managed_paths", None)
-    if by is not None:
-        log(federation, "workforce.grant_staff", user=by, data={"username": user.get_username()})
 
 
-@transaction.atomic
-def revoke_federation_staff(user: AbstractBaseUser, federation: Federation, *, by=None) -> None:
-    remove_perm(MANAGE_FEDERATION, user, federation)
-    user.__dict__.pop("_managed_paths", None)
-    if not managed_paths(user):
-        user.groups.remove(staff_group())
-    if by is not None:
-        log(federation, "workforce.revoke_staff", user=by, data={"username": user.get_username()})
+def revoke_federation_staff(user: AbstractBaseUser, federation: Federation) -> None:
+    """Take back ``manage_federation`` on ``federation``; drop admin access if none is left."""
+    with transaction.atomic():
+        remove_perm(MANAGE_FEDERATION, user, federation)
+        user.__dict__.pop("_managed_paths", None)
+        if not managed_paths(user):
+            user.groups.remove(staff_group())
 
 
 def _staff_grants() -> QuerySet[FederationUserObjectPermission]:

@@ -1,23 +1,28 @@
 """Writes for the workforce app: the only place roster data changes.
 
-Every service runs in one transaction, writes an audit entry and raises ``WorkforceError`` with
-a user-facing message when the policy forbids the change.
+Every service runs in one transaction, first checks that ``by`` manages the federations the
+change touches (``workforce.permissions``), writes an audit entry and raises ``WorkforceError``
+with a user-facing message when the policy or the user's rights forbid the change. ``update_*``
+services take only the fields named in their whitelist.
 """
 
 import datetime as dt
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from lms.errors import DomainError
+from lms.locking import lock
 
-from . import idnumber
-from .models import Federation, Posting, Unit, Worker
+from . import idnumber, permissions
+from .models import Federation, PolicyParameters, Posting, Unit, Worker
 from .permissions import can_manage, managed_paths
+from .policy import POLICY_FIELDS
 from .roster_import import ImportResult, Kind, RowError, UnitRow, WorkerRow, header_for
 
 
@@ -25,11 +30,48 @@ class WorkforceError(DomainError):
     """A roster change the rules do not allow; the message is shown to the user."""
 
 
+FEDERATION_FIELDS = frozenset({"name", "short_name", "code", "level"})
+UNIT_FIELDS = frozenset({"federation", "name", "kind", "headcount", "address"})
+WORKER_PROFILE_FIELDS = (
+    "name",
+    "gender",
+    "mobile",
+    "education",
+    "qualification",
+    "employment_mode",
+    "contractor",
+    "federation",
+    "hire_date",
+)
+
+
+def _require_manager(by, *federations: Federation) -> None:
+    """Refuse unless ``by`` manages every one of ``federations`` (directly or from above)."""
+    for federation in federations:
+        if by is None or not can_manage(by, federation):
+            raise WorkforceError(_("您无权管理“%(name)s”的队伍。") % {"name": federation.name})
+
+
+def _check_fields(fields: dict, allowed, service: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"{service}() cannot change {', '.join(sorted(unknown))}.")
+
+
+def _apply(instance: Model, fields: dict) -> list[str]:
+    """Set ``fields`` on ``instance``; return the names whose value changed."""
+    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, fields[name])
+    return changed
+
+
 def _lock_worker(worker: Worker) -> Worker:
     """Lock the worker's row: postings of one worker change one at a time."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Lock rows inside transaction.atomic().")
-    return Worker.objects.select_for_update().get(pk=worker.pk)
+    return lock(Worker.objects.select_related("federation"), worker.pk)
+
+
+# Federations and units ---------------------------------------------------------------------
 
 
 def add_federation(
@@ -41,7 +83,12 @@ def add_federation(
     level: str,
     short_name: str = "",
 ) -> Federation:
-    """Add a federation under ``parent`` (a new root when ``parent`` is None)."""
+    """Add a federation under ``parent``; only a superuser starts a new tree (``parent=None``)."""
+    if parent is None:
+        if by is None or not by.is_superuser:
+            raise WorkforceError(_("只有系统管理员可以新建顶级总工会。"))
+    else:
+        _require_manager(by, parent)
     with transaction.atomic():
         if parent is None:
             federation = Federation.add_root(
@@ -49,22 +96,99 @@ def add_federation(
             )
         else:
             # Lock the parent: treebeard numbers a new child from the parent's current children.
-            parent = Federation.objects.select_for_update().get(pk=parent.pk)
+            parent = lock(Federation, parent.pk)
             federation = parent.add_child(name=name, code=code, level=level, short_name=short_name)
         log(federation, "wagtail.create", user=by)
     return federation
 
 
+def update_federation(*, by, federation: Federation, **fields) -> Federation:
+    """Change a federation's names, code or level (its place in the tree stays)."""
+    _check_fields(fields, FEDERATION_FIELDS, "update_federation")
+    _require_manager(by, federation)
+    with transaction.atomic():
+        federation = lock(Federation, federation.pk)
+        changed = _apply(federation, fields)
+        if changed:
+            federation.save(update_fields=changed)
+            log(federation, "wagtail.edit", user=by)
+    return federation
+
+
+def set_policy(*, by, federation: Federation, **values) -> PolicyParameters:
+    """Set a federation's own policy values (None: inherit); create its record if missing."""
+    _check_fields(values, POLICY_FIELDS, "set_policy")
+    _require_manager(by, federation)
+    with transaction.atomic():
+        federation = lock(Federation, federation.pk)
+        record, created = PolicyParameters.objects.get_or_create(federation=federation)
+        changed = _apply(record, values)
+        if changed:
+            record.save(update_fields=changed)
+        if created or changed:
+            log(record, "wagtail.create" if created else "wagtail.edit", user=by)
+    return record
+
+
+def add_unit(
+    *, by, federation: Federation, name: str, kind: str, headcount: int, address: str = ""
+) -> Unit:
+    """Add a grassroots union (基层工会) under ``federation``."""
+    _require_manager(by, federation)
+    with transaction.atomic():
+        unit = Unit.objects.create(
+            federation=federation, name=name, kind=kind, headcount=headcount, address=address
+        )
+        log(unit, "wagtail.create", user=by)
+    return unit
+
+
+def update_unit(*, by, unit: Unit, **fields) -> Unit:
+    """Change a unit's details; moving it to another federation needs both managed."""
+    _check_fields(fields, UNIT_FIELDS, "update_unit")
+    with transaction.atomic():
+        unit = lock(Unit.objects.select_related("federation"), unit.pk)
+        _require_manager(by, unit.federation, fields.get("federation", unit.federation))
+        changed = _apply(unit, fields)
+        if changed:
+            unit.save(update_fields=changed)
+            log(unit, "wagtail.edit", user=by)
+    return unit
+
+
 def delete_unit(*, by, unit: Unit) -> None:
     """Delete a unit that never had a posting; a unit with postings keeps its history."""
     with transaction.atomic():
-        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        unit = lock(Unit.objects.select_related("federation"), unit.pk)
+        _require_manager(by, unit.federation)
         if unit.postings.exists():
             raise WorkforceError(
                 _("基层工会“%(name)s”有定岗记录（含历史记录），不能删除。") % {"name": unit.name}
             )
         log(unit, "wagtail.delete", user=by, deleted=True)
         unit.delete()
+
+
+# Staff rights ------------------------------------------------------------------------------
+
+
+def grant_staff(*, by, user: AbstractBaseUser, federation: Federation) -> None:
+    """Make ``user`` staff of ``federation`` and its subtree (``manage_federation``)."""
+    _require_manager(by, federation)
+    with transaction.atomic():
+        permissions.grant_federation_staff(user, federation)
+        log(federation, "workforce.grant_staff", user=by, data={"username": user.get_username()})
+
+
+def revoke_staff(*, by, user: AbstractBaseUser, federation: Federation) -> None:
+    """Take back ``user``'s staff rights granted directly on ``federation``."""
+    _require_manager(by, federation)
+    with transaction.atomic():
+        permissions.revoke_federation_staff(user, federation)
+        log(federation, "workforce.revoke_staff", user=by, data={"username": user.get_username()})
+
+
+# Workers and postings ----------------------------------------------------------------------
 
 
 def register_worker(
@@ -83,6 +207,7 @@ def register_worker(
     email: str = "",
 ) -> Worker:
     """Create a worker and their (password-less) user account, named by ID number."""
+    _require_manager(by, federation)
     id_number = idnumber.normalize(id_number)
     if not idnumber.is_valid(id_number):
         raise WorkforceError(_("身份证号码无效。"))
@@ -113,11 +238,17 @@ def register_worker(
 
 
 def update_worker(*, by, worker: Worker, **fields) -> Worker:
-    """Change a worker's profile fields (not status or postings)."""
+    """Change a worker's profile fields (``WORKER_PROFILE_FIELDS``; not status or postings).
+
+    Moving a worker to another hiring federation needs both federations managed.
+    """
+    _check_fields(fields, WORKER_PROFILE_FIELDS, "update_worker")
     with transaction.atomic():
         worker = _lock_worker(worker)
-        for name, value in fields.items():
-            setattr(worker, name, value)
+        _require_manager(
+            by, worker.federation, *[fields[k] for k in ("federation",) if k in fields]
+        )
+        _apply(worker, fields)
         if worker.employment_mode == Worker.EmploymentMode.PURCHASED and not worker.contractor:
             raise WorkforceError(_("购买社会化服务的人员须填写承接机构。"))
         worker.save()
@@ -131,6 +262,7 @@ def post_worker(
     """Post a worker with no open posting to ``unit`` from ``start``."""
     with transaction.atomic():
         worker = _lock_worker(worker)
+        _require_manager(by, worker.federation, unit.federation)
         if worker.status != Worker.Status.ACTIVE:
             raise WorkforceError(_("离职人员不能定岗。"))
         if worker.postings.open().exists():
@@ -146,6 +278,7 @@ def exchange_worker(
     """Move a worker to ``unit`` from ``on`` (岗位交流): close the open posting, open the next."""
     with transaction.atomic():
         worker = _lock_worker(worker)
+        _require_manager(by, worker.federation, unit.federation)
         if worker.status != Worker.Status.ACTIVE:
             raise WorkforceError(_("离职人员不能交流。"))
         current = worker.postings.open().first()
@@ -166,6 +299,7 @@ def end_posting(*, by, worker: Worker, on: dt.date) -> Posting | None:
     """Close the worker's open posting on ``on``; return it, or None if there was none."""
     with transaction.atomic():
         worker = _lock_worker(worker)
+        _require_manager(by, worker.federation)
         current = worker.postings.open().first()
         if current is None:
             return None
@@ -180,8 +314,9 @@ def end_posting(*, by, worker: Worker, on: dt.date) -> Posting | None:
 def record_departure(*, by, worker: Worker, on: dt.date, reason: str) -> Worker:
     """Record that a worker left: close the posting, keep all history, disable the login."""
     with transaction.atomic():
-        end_posting(by=by, worker=worker, on=on)
         worker = _lock_worker(worker)
+        _require_manager(by, worker.federation)
+        end_posting(by=by, worker=worker, on=on)
         worker.status = Worker.Status.LEFT
         worker.left_on = on
         worker.left_reason = reason
@@ -257,31 +392,18 @@ def import_units(*, by, rows: Sequence[UnitRow], dry_run: bool = False) -> Impor
         values = {"kind": row.kind, "headcount": row.headcount, "address": row.address}
         unit = existing.get((row.federation.pk, row.name))
         if unit is None:
-            unit = Unit.objects.create(federation=row.federation, name=row.name, **values)
-            log(unit, "wagtail.create", user=by)
+            add_unit(by=by, federation=row.federation, name=row.name, **values)
             return "created"
-        changed = [name for name, value in values.items() if getattr(unit, name) != value]
+        changed = {name: value for name, value in values.items() if getattr(unit, name) != value}
         if not changed:
             return "unchanged"
-        for name in changed:
-            setattr(unit, name, values[name])
-        unit.save(update_fields=changed)
-        log(unit, "wagtail.edit", user=by)
+        update_unit(by=by, unit=unit, **changed)
         return "updated"
 
     return _import_rows(rows=rows, write_row=write, dry_run=dry_run)
 
 
-WORKER_PROFILE_FIELDS = (
-    "name",
-    "gender",
-    "mobile",
-    "education",
-    "qualification",
-    "employment_mode",
-    "contractor",
-    "hire_date",
-)
+IMPORTED_PROFILE_FIELDS = [name for name in WORKER_PROFILE_FIELDS if name != "federation"]
 
 
 def import_workers(*, by, rows: Sequence[WorkerRow], dry_run: bool = False) -> ImportResult:
@@ -309,7 +431,7 @@ def import_workers(*, by, rows: Sequence[WorkerRow], dry_run: bool = False) -> I
                 unit_column,
                 _("找不到定岗单位“%(name)s”，或您无权管理该单位。") % {"name": row.unit.name},
             )
-        profile = {name: getattr(row, name) for name in WORKER_PROFILE_FIELDS}
+        profile = {name: getattr(row, name) for name in IMPORTED_PROFILE_FIELDS}
         worker = existing.get(row.id_number)
         outcome = "unchanged"
         try:

@@ -34,6 +34,7 @@ from lms.admin.views import (
     ScopedIndexView,
     ScopedInspectView,
     action_crumbs,
+    changed_values,
 )
 from lms.admin.viewsets import ScopedModelViewSet
 
@@ -211,6 +212,13 @@ class FederationCreateView(ScopedCreateView):
 class FederationEditView(ScopedEditView):
     staff_url_name = None
 
+    def save_instance(self):
+        return services.update_federation(
+            by=self.request.user,
+            federation=self.object,
+            **changed_values(self.form, services.FEDERATION_FIELDS),
+        )
+
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -268,7 +276,7 @@ class FederationStaffView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
             if not pk.isdigit():
                 raise Http404
             user = get_object_or_404(permissions.staff_of(self.object), pk=pk)
-            permissions.revoke_federation_staff(user, self.object, by=request.user)
+            services.revoke_staff(by=request.user, user=user, federation=self.object)
             messages.success(
                 request,
                 _("已撤销 %(user)s 管理“%(federation)s”的权限。")
@@ -279,7 +287,7 @@ class FederationStaffView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         user = form.cleaned_data["username"]
-        permissions.grant_federation_staff(user, self.object, by=request.user)
+        services.grant_staff(by=request.user, user=user, federation=self.object)
         messages.success(
             request,
             _("已授予 %(user)s 管理“%(federation)s”的权限。")
@@ -352,6 +360,23 @@ class UnitIndexView(ScopedIndexView):
         )
 
 
+class UnitCreateView(ScopedCreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.add_unit(
+            by=self.request.user, **{name: data[name] for name in services.UNIT_FIELDS}
+        )
+
+
+class UnitEditView(ScopedEditView):
+    def save_instance(self):
+        return services.update_unit(
+            by=self.request.user,
+            unit=self.object,
+            **changed_values(self.form, services.UNIT_FIELDS),
+        )
+
+
 class UnitDeleteView(ScopedDeleteView):
     """Delete a unit through the service, which keeps units that have postings."""
 
@@ -381,6 +406,8 @@ class UnitViewSet(WorkforceViewSet):
     icon = "home"
     menu_order = 200
     index_view_class = UnitIndexView
+    add_view_class = UnitCreateView
+    edit_view_class = UnitEditView
     delete_view_class = UnitDeleteView
     filterset_class = UnitFilterSet
     search_fields = ["name", "address"]
@@ -492,7 +519,9 @@ class WorkerEditView(WorkerActionsMixin, ScopedEditView):
 
     def save_instance(self):
         return services.update_worker(
-            by=self.request.user, worker=self.object, **self.form.update_kwargs()
+            by=self.request.user,
+            worker=self.object,
+            **changed_values(self.form, services.WORKER_PROFILE_FIELDS),
         )
 
     @cached_property
@@ -870,12 +899,30 @@ class PolicyIndexView(ScopedIndexView):
         return super().get_base_queryset().select_related("federation")
 
 
+def _policy_values(form) -> dict:
+    return {name: form.cleaned_data[name] for name in POLICY_FIELDS if name in form.fields}
+
+
 class PolicyCreateView(ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
         if federation := self.request.GET.get("federation"):
             initial["federation"] = federation
         return initial
+
+    def save_instance(self):
+        return services.set_policy(
+            by=self.request.user,
+            federation=self.form.cleaned_data["federation"],
+            **_policy_values(self.form),
+        )
+
+
+class PolicyEditView(ScopedEditView):
+    def save_instance(self):
+        return services.set_policy(
+            by=self.request.user, federation=self.object.federation, **_policy_values(self.form)
+        )
 
 
 _POLICY_PANELS = [
@@ -924,6 +971,7 @@ class PolicyParametersViewSet(WorkforceViewSet):
     ordering = "federation__path"
     index_view_class = PolicyIndexView
     add_view_class = PolicyCreateView
+    edit_view_class = PolicyEditView
     list_display = [
         "federation",
         Column("overrides", label=_("本级设定"), accessor=_overrides),

@@ -39,6 +39,11 @@ def action_crumbs(view, obj, label) -> list[dict]:
     return items
 
 
+def changed_values(form, allowed) -> dict:
+    """Return the cleaned values of the form's changed fields that are among ``allowed``."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in allowed}
+
+
 class ScopedMixin:
     """Read rows through ``scope(user)``, set by the viewset."""
 
