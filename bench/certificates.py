@@ -35,7 +35,7 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from certificates import rendering, services  # noqa: E402
+from certificates import rendering, services, tasks  # noqa: E402
 from certificates.models import Certificate, FederationSeal  # noqa: E402
 from certificates.seal import draw_seal  # noqa: E402
 from certificates.selectors import default_kind  # noqa: E402
@@ -204,7 +204,7 @@ def main() -> int:
     services._store_outputs = timed("outputs", store_outputs)
     services.combine_pdfs = timed("combine", combine)
     clock = Clock()
-    job = services.bulk_issue(by=admin, session=session)
+    job = tasks.bulk_issue(by=admin, session=session)
     job = services.process_bulk_issue(job_id=job.pk)
     bulk = clock.stop()
     services._store_outputs, services.combine_pdfs = store_outputs, combine

@@ -15,14 +15,17 @@ from tempfile import SpooledTemporaryFile
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfWriter
 from wagtail.log_actions import log
 
 from courses.models import Enrolment, Session
 from lms.errors import DomainError
+from lms.locking import lock, require_atomic
 from workforce.models import Federation
+from workforce.permissions import can_manage
 from workforce.selectors import policy_for
 
 from . import selectors
@@ -38,18 +41,24 @@ class CertificateError(DomainError):
     """A certificate action the rules refuse; the message is shown to the user."""
 
 
+def _require_manager(by, federation: Federation) -> None:
+    """Refuse unless ``by`` manages ``federation``: its staff issue, revoke and seal for it."""
+    if by is None or not can_manage(by, federation):
+        raise CertificateError(_("您无权管理“%(name)s”的证书。") % {"name": federation.name})
+
+
 # Serial numbers ---------------------------------------------------------------------------------
 
 
 def _lock_counter(federation: Federation, year: int) -> SerialCounter:
     """Return the federation's counter for ``year``, locked until the transaction ends."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("Serial numbers must be taken inside transaction.atomic().")
+    require_atomic()
     # Create the row if it is missing without failing when another transaction does the same.
     SerialCounter.objects.bulk_create(
         [SerialCounter(federation=federation, year=year)], ignore_conflicts=True
     )
-    return SerialCounter.objects.select_for_update().get(federation=federation, year=year)
+    counter = SerialCounter.objects.get(federation=federation, year=year)
+    return lock(SerialCounter, counter.pk)
 
 
 def take_serial(federation: Federation, year: int) -> str:
@@ -78,11 +87,11 @@ def _issue(
     with transaction.atomic():
         # The enrolment's row lock makes concurrent requests for it wait, then find the first
         # one's certificate.
-        locked = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("worker", "session__course", "session__organizer")
-            .get(pk=enrolment.pk)
+        locked = lock(
+            Enrolment.objects.select_related("worker", "session__course", "session__organizer"),
+            enrolment.pk,
         )
+        _require_manager(by, locked.session.organizer)
         if locked.status != Enrolment.Status.CONFIRMED or not locked.completed:
             raise CertificateError(
                 _("%(worker)s 尚未结业，不能发证。") % {"worker": locked.worker.name}
@@ -140,7 +149,7 @@ def render_certificate(certificate: Certificate, *, cache: dict | None = None) -
         return False
     content = render_pdf(data, cache=cache)
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        locked = lock(Certificate, certificate.pk)
         if locked.pdf and locked.pdf_hash == digest:
             certificate.pdf, certificate.pdf_hash = locked.pdf, locked.pdf_hash
             return False
@@ -173,7 +182,8 @@ def revoke_certificate(
     if not reason:
         raise CertificateError(_("请填写撤销原因。"))
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        locked = lock(Certificate.objects.select_related("federation"), certificate.pk)
+        _require_manager(by, locked.federation)
         if locked.revoked_on is not None:
             raise CertificateError(_("证书 %(serial)s 已经撤销。") % {"serial": locked.serial})
         locked.revoked_on = on or timezone.localdate()
@@ -189,30 +199,26 @@ def revoke_certificate(
 # Bulk issue -------------------------------------------------------------------------------------
 
 
-def bulk_issue(*, by, session: Session) -> BulkIssueJob:
-    """Start issuing every certificate of ``session`` in the background; return the job.
+def open_bulk_job(*, by, session: Session) -> tuple[BulkIssueJob, bool]:
+    """Open a job issuing every certificate of ``session``; return it and whether it is new.
 
     A job already queued or running for the session is returned instead of a second one.
+    ``certificates.tasks.bulk_issue`` opens the job and queues its work in one transaction.
     """
-    from .tasks import run_bulk_issue
-
     with transaction.atomic():
-        Session.objects.select_for_update().filter(pk=session.pk).first()
+        session = lock(Session.objects.select_related("organizer"), session.pk)
+        _require_manager(by, session.organizer)
         active = session.certificate_jobs.filter(
             status__in=[BulkIssueJob.Status.QUEUED, BulkIssueJob.Status.RUNNING]
         ).first()
         if active is not None:
-            return active
+            return active, False
         total = selectors.issuable_enrolments(session).count()
         if not total:
             raise CertificateError(_("该班次还没有已结业的学员。"))
         job = BulkIssueJob.objects.create(session=session, requested_by=by, total=total)
         log(job, "certificates.bulk_issue", user=by, data={"session": str(session), "total": total})
-        # Enqueued in the same transaction: with the database backend the task row commits
-        # together with the job (the immediate backend runs it right here).
-        run_bulk_issue.enqueue(job.pk)
-    job.refresh_from_db()
-    return job
+    return job, True
 
 
 @dataclass
@@ -237,7 +243,9 @@ class _Progress:
 def process_bulk_issue(*, job_id: int) -> BulkIssueJob:
     """Issue and render every certificate of the job's session, then build the ZIP and print PDF.
 
-    Each certificate is issued in its own transaction: one that fails is recorded in the job's
+    It acts as the job's requesting user, so every certificate is checked as if they issued it
+    by hand (a user who lost the rights meanwhile gets one error per certificate). Each
+    certificate is issued in its own transaction: one that fails is recorded in the job's
     errors and the others are kept. Run again, it issues nothing new and renders only PDFs
     whose data changed.
     """
@@ -305,8 +313,6 @@ def combine_pdfs(documents, output) -> None:
 
     The pages are copied as they are (pypdf): nothing is rendered twice.
     """
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     for content in documents:
         writer.append(io.BytesIO(content))
@@ -341,6 +347,7 @@ def _store_outputs(job: BulkIssueJob, certificates: list[Certificate]) -> None:
 
 def set_seal(*, by, federation: Federation, image) -> FederationSeal:
     """Store ``federation``'s seal image; its certificates are re-rendered when next needed."""
+    _require_manager(by, federation)
     with transaction.atomic():
         seal = FederationSeal.objects.select_for_update().filter(federation=federation).first()
         created = seal is None
@@ -357,6 +364,7 @@ def set_seal(*, by, federation: Federation, image) -> FederationSeal:
 
 def remove_seal(*, by, seal: FederationSeal) -> None:
     """Delete a federation's seal; its certificates print without one from then on."""
+    _require_manager(by, seal.federation)
     with transaction.atomic():
         name, storage = seal.image.name, seal.image.storage
         log(seal, "wagtail.delete", user=by)

@@ -32,7 +32,7 @@ from workforce import permissions
 from workforce.viewsets import federation_filter
 
 from . import permissions as scopes
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import FederationSealForm, RevokeForm
 from .models import Certificate, FederationSeal
 from .services import CertificateError
@@ -147,9 +147,9 @@ class CertificateInspectView(InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            selectors.certificate_list(scopes.scoped_certificates(self.request.user)).select_related(
-                "issued_by", "revoked_by", "enrolment__session"
-            ),
+            selectors.certificate_list(
+                scopes.scoped_certificates(self.request.user)
+            ).select_related("issued_by", "revoked_by", "enrolment__session"),
             pk=self.pk,
         )
 
@@ -334,7 +334,7 @@ class BulkIssueView(SessionScopedMixin, View):
 
     def post(self, request, session_pk):
         try:
-            job = services.bulk_issue(by=request.user, session=self.session)
+            job = tasks.bulk_issue(by=request.user, session=self.session)
         except CertificateError as error:
             messages.error(request, str(error))
             return redirect(self.session_url())

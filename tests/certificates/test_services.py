@@ -10,11 +10,11 @@ from certificates import services
 from certificates.models import BulkIssueJob, Certificate, CertificateKind, SerialCounter
 from certificates.services import (
     CertificateError,
-    bulk_issue,
     issue_certificate,
     render_certificate,
     revoke_certificate,
 )
+from certificates.tasks import bulk_issue
 from certificates.validity import Standing
 from courses.models import Enrolment, TrainingType
 from tests.factories import EnrolmentFactory, SessionFactory, make_course

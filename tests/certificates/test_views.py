@@ -212,14 +212,16 @@ def test_staff_issue_one_and_revoke(client, session, county_staff, outsider, enr
     assert client.get(revoke_url).status_code == 404  # nothing left to revoke
 
 
-def test_holder_federation_staff_see_but_do_not_revoke(client, city, county, county_staff):
+def test_holder_federation_staff_see_but_do_not_revoke(
+    client, city, county, county_staff, city_staff
+):
     """A city session certifies a county worker: county staff see it, only the city revokes."""
     from tests.factories import make_course
 
     city_session = SessionFactory(course=make_course(organizer=city))
     county_worker = WorkerFactory(federation=county)
     certificate = issue_certificate(
-        by=None, enrolment=complete(city_session, county_worker), on=ISSUED_ON
+        by=city_staff, enrolment=complete(city_session, county_worker), on=ISSUED_ON
     )
     assert certificate.serial == "MY-2030-000001"
     login(client, county_staff)
