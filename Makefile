@@ -10,8 +10,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the product needs: CJK fonts and HarfBuzz subsetting for PDF certificates.
 APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-# Extra Debian packages for the test suite: Chromium for the browser tests.
-APT_TEST_PACKAGES := chromium
+# Extra Debian packages for the test suite: Chromium for the browser tests, GNU gettext for the
+# test that re-extracts the messages and compares them with the committed catalogue.
+APT_TEST_PACKAGES := chromium gettext
+# Folders makemessages skips; tests/test_i18n.py passes the same patterns.
+MESSAGES_IGNORE := .venv/* var/* test-artifacts/* bench/* tests/*
 
 .PHONY: run test sysdeps sysdeps-test install install-test lint messages clean
 
@@ -68,10 +71,11 @@ test: install-test sysdeps-test
 lint: install-test
 	$(BIN)/ruff check .
 
-# Rebuild the English catalogue (needs GNU gettext); the .po and .mo files are committed.
+# Re-extract the msgids into the English catalogue and compile it (needs GNU gettext). The
+# translations are edited in locale/en/LC_MESSAGES/django.po; the .po and .mo are committed.
 messages: install
-	$(MANAGE) makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'test-artifacts/*' --ignore 'bench/*' --ignore 'tests/*'
-	$(PY) locale/fill_en.py
+	$(call apt_ensure,gettext)
+	$(MANAGE) makemessages -l en $(foreach p,$(MESSAGES_IGNORE),--ignore '$(p)')
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean:
