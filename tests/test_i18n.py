@@ -1,100 +1,123 @@
-"""English, the second language: the catalogue is complete and compiled, and pages switch to it."""
+"""English, the second language: the catalogue covers the code, is compiled, and pages switch to it.
 
-import gettext
+locale/en/LC_MESSAGES/django.po is the one source of the English; `make messages` re-extracts the
+msgids into it and compiles django.mo.
+"""
+
 import re
+import shutil
+from io import StringIO
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workforce.models import Federation, Worker
 
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
-_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(.*)"\s*$')
+BASE_DIR = Path(settings.BASE_DIR)
+CATALOGUE = BASE_DIR / "locale" / "en" / "LC_MESSAGES"
 _PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[A-Za-z_]\w*\}")
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
 
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
+def _key(entry: polib._BaseEntry) -> tuple[str | None, str, str]:
+    return entry.msgctxt, entry.msgid, entry.msgid_plural
 
 
-def parse_po(text: str) -> list[dict]:
-    """Return the live entries of a .po file as dicts of fields plus their flags."""
-    entries = []
-    for block in text.strip().split("\n\n"):
-        entry, current = {"flags": set()}, None
-        for line in block.splitlines():
-            if line.startswith("#~"):  # obsolete entry
-                break
-            if line.startswith("#,"):
-                entry["flags"].update(flag.strip() for flag in line[2:].split(","))
-            elif match := _KEYWORD.match(line):
-                current = match.group(1)
-                entry[current] = _unescape(match.group(2))
-            elif line.startswith('"') and current:
-                entry[current] += _unescape(line.strip()[1:-1])
-        if "msgid" in entry:
-            entries.append(entry)
-    return entries
+def _translations(entry: polib._BaseEntry) -> list[str]:
+    """Return the msgstr of an entry, or its plural forms in order."""
+    if entry.msgid_plural:
+        return [entry.msgstr_plural[form] for form in sorted(entry.msgstr_plural)]
+    return [entry.msgstr]
+
+
+def _messages_ignore() -> list[str]:
+    """Return the patterns `make messages` keeps makemessages out of (MESSAGES_IGNORE)."""
+    makefile = (BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^MESSAGES_IGNORE\s*:=(.*)$", makefile, re.MULTILINE)
+    assert match, "the Makefile no longer sets MESSAGES_IGNORE"
+    return match.group(1).split()
 
 
 @pytest.fixture(scope="module")
-def entries():
-    return parse_po((CATALOGUE / "django.po").read_text(encoding="utf-8"))
+def catalogue():
+    return polib.pofile(str(CATALOGUE / "django.po"))
 
 
-def test_parser_reads_continuations_flags_and_plurals():
-    text = (
-        '#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
-        '#, python-format\nmsgid "共 %(counter)s 门"\nmsgid_plural "共 %(counter)s 门"\n'
-        'msgstr[0] "%(counter)s course"\nmsgstr[1] ""\n"%(counter)s \\"courses\\""\n\n'
-        '#~ msgid "旧"\n#~ msgstr "old"\n'
+@pytest.fixture(scope="module")
+def entries(catalogue):
+    return [entry for entry in catalogue if not entry.obsolete]
+
+
+def test_catalogue_is_complete_and_not_fuzzy(catalogue, entries):
+    assert catalogue.metadata["Language"] == "en" and not catalogue.metadata_is_fuzzy
+    assert len(entries) > 500
+    assert [e.msgid for e in entries if e.fuzzy] == []
+    assert [e.msgid for e in entries if not all(_translations(e))] == []
+
+
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None,
+    reason="GNU gettext (xgettext) is not installed; `make test` installs the gettext package",
+)
+def test_catalogue_has_every_message_in_the_code(entries, tmp_path, monkeypatch):
+    """Extract the msgids as `make messages` does and find each translated in the committed .po.
+
+    makemessages writes next to the files it reads (a .py copy of each template) and into the
+    locale folder, so it runs on a copy of the sources, without their locale/, writing a fresh
+    catalogue under tmp_path: the committed .po is never touched.
+    """
+    ignore = _messages_ignore()
+    skipped_top = {pattern.split("/")[0] for pattern in ignore} | {"locale"}
+
+    def skipped(folder: str, names: list[str]) -> list[str]:
+        top = Path(folder) == BASE_DIR
+        return [
+            name
+            for name in names
+            if name.startswith(".") or name == "__pycache__" or (top and name in skipped_top)
+        ]
+
+    sources = tmp_path / "sources"
+    shutil.copytree(BASE_DIR, sources, ignore=skipped)
+    monkeypatch.chdir(sources)
+    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+        call_command("makemessages", locale=["en"], ignore_patterns=ignore, stdout=StringIO())
+
+    extracted = polib.pofile(str(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert len(extracted) > 500, "makemessages found too few messages; is the copy complete?"
+    translated = {_key(entry) for entry in entries if entry.translated()}
+    missing = [entry.msgid for entry in extracted if _key(entry) not in translated]
+    assert not missing, (
+        f"{len(missing)} message(s) in the code have no English (or only a fuzzy one) in "
+        "locale/en/LC_MESSAGES/django.po. Run `make messages`, translate them in the .po, and run "
+        "it again:\n" + "\n".join(missing)
     )
-    header, plural = parse_po(text)
-    assert header["flags"] == {"fuzzy"} and header["msgstr"] == "Language: en\n"
-    assert plural["msgstr[1]"] == '%(counter)s "courses"'
-    assert plural["flags"] == {"python-format"}
-
-
-def test_catalogue_is_complete_and_not_fuzzy(entries):
-    header, *messages = entries
-    assert "Language: en" in header["msgstr"] and "fuzzy" not in header["flags"]
-    assert len(messages) > 500
-    fuzzy = [e["msgid"] for e in messages if "fuzzy" in e["flags"]]
-    untranslated = [
-        e["msgid"] for e in messages if not all(v for k, v in e.items() if k.startswith("msgstr"))
-    ]
-    assert fuzzy == []
-    assert untranslated == []
 
 
 def test_translations_keep_their_placeholders(entries):
-    wrong = []
-    for entry in entries[1:]:
-        wanted = sorted(_PLACEHOLDER.findall(entry.get("msgid_plural", entry["msgid"])))
-        for key, value in entry.items():
-            if key.startswith("msgstr") and sorted(_PLACEHOLDER.findall(value)) != wanted:
-                wrong.append((entry["msgid"], value))
+    wrong = [
+        (entry.msgid, text)
+        for entry in entries
+        for text in _translations(entry)
+        if sorted(_PLACEHOLDER.findall(text))
+        != sorted(_PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))
+    ]
     assert wrong == []
 
 
 def test_compiled_catalogue_matches_the_po(entries):
-    """The committed .mo is compiled from the committed .po (run compilemessages after editing)."""
-    with open(CATALOGUE / "django.mo", "rb") as mo:
-        compiled = gettext.GNUTranslations(mo)
-    stale = []
-    for entry in entries[1:]:
-        if "msgid_plural" in entry:
-            got = [compiled.ngettext(entry["msgid"], entry["msgid_plural"], n) for n in (1, 2)]
-            expected = [entry["msgstr[0]"], entry["msgstr[1]"]]
-        else:
-            got, expected = compiled.gettext(entry["msgid"]), entry["msgstr"]
-        if got != expected:
-            stale.append(entry["msgid"])
+    """The committed .mo is compiled from the committed .po (`make messages` compiles it)."""
+    compiled = {_key(e): _translations(e) for e in polib.mofile(str(CATALOGUE / "django.mo"))}
+    written = {_key(e): _translations(e) for e in entries if e.translated()}
+    stale = sorted(
+        key[1] for key in compiled.keys() | written.keys() if compiled.get(key) != written.get(key)
+    )
     assert stale == []
 
 
