@@ -25,11 +25,11 @@ CATALOGUE = BASE_DIR / "locale" / "en" / "LC_MESSAGES"
 _PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[A-Za-z_]\w*\}")
 
 
-def _key(entry: polib._BaseEntry) -> tuple[str | None, str, str]:
+def _key(entry: polib.POEntry | polib.MOEntry) -> tuple[str | None, str, str]:
     return entry.msgctxt, entry.msgid, entry.msgid_plural
 
 
-def _translations(entry: polib._BaseEntry) -> list[str]:
+def _translations(entry: polib.POEntry | polib.MOEntry) -> list[str]:
     """Return the msgstr of an entry, or its plural forms in order."""
     if entry.msgid_plural:
         return [entry.msgstr_plural[form] for form in sorted(entry.msgstr_plural)]
