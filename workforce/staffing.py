@@ -167,35 +167,20 @@ def roll_up(
         row[2] += required
         row[3] += allowed
         row[4] += posted
-        if posted <= 0:
-            if required > 0:
-                row[5] += 1
-                unstaffed.append(
-                    UnitLine(
-                        name,
-                        kind_labels.get(kind, kind),
-                        federation.name,
-                        headcount,
-                        0,
-                        allowed,
-                        unit_id,
-                        federation.group,
-                    )
-                )
+        if posted <= 0 and required > 0:
+            row[5] += 1
+            listed_in = unstaffed
         elif posted > allowed:
             row[6] += 1
-            over_norm.append(
-                UnitLine(
-                    name,
-                    kind_labels.get(kind, kind),
-                    federation.name,
-                    headcount,
-                    posted,
-                    allowed,
-                    unit_id,
-                    federation.group,
-                )
+            listed_in = over_norm
+        else:
+            continue
+        label = kind_labels.get(kind, kind)
+        listed_in.append(
+            UnitLine(
+                name, label, federation.name, headcount, posted, allowed, unit_id, federation.group
             )
+        )
     order = {group.key: index for index, group in enumerate(groups)}
 
     def listed(lines: list[UnitLine]) -> tuple[UnitLine, ...]:
