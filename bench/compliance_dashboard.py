@@ -15,7 +15,6 @@ with each federation's inherited policy parameters. Both must agree (exit status
 import argparse
 import datetime as dt
 import sys
-import time
 
 import benchsetup  # noqa: E402  (sets up Django before any model is imported)
 
@@ -29,8 +28,7 @@ from courses.compliance import Rule, Status  # noqa: E402
 from courses.models import Attendance, CoursePage, Enrolment, Meeting, Session  # noqa: E402
 from courses.selectors import compliance_report  # noqa: E402
 from workforce.management.commands.generate_scale_data import ROOT_NAME  # noqa: E402
-from workforce.models import Federation, PolicyParameters, Posting, Worker  # noqa: E402
-from workforce.policy import Policy  # noqa: E402
+from workforce.models import Federation, Posting, Worker  # noqa: E402
 
 COLUMNS = ["workers"] + [f"{rule}:{status}" for rule in Rule for status in Status]
 
@@ -65,7 +63,6 @@ def raw_sql() -> str:
     sql = DIALECTS[connection.vendor]
     qn = connection.ops.quote_name
     federation = Federation._meta.db_table
-    policy = PolicyParameters._meta.db_table
     worker = Worker._meta.db_table
     posting = Posting._meta.db_table
     enrolment = Enrolment._meta.db_table
@@ -74,13 +71,7 @@ def raw_sql() -> str:
     session = Session._meta.db_table
     course = CoursePage._meta.db_table
     step = Federation.steplen
-    defaults = Policy()
-
-    def inherited(column: str) -> str:
-        return f"""COALESCE((
-            SELECT p.{column} FROM {policy} p JOIN {federation} a ON a.id = p.federation_id
-            WHERE p.{column} IS NOT NULL AND f.path LIKE a.path || '%%'
-            ORDER BY a.depth DESC LIMIT 1), {getattr(defaults, column)})"""
+    inherited = benchsetup.inherited_policy_sql
 
     today = sql["date"].format(d="%(today)s")
     this_jan1 = sql["date"].format(d="%(this_jan1)s")
@@ -226,15 +217,6 @@ def run_selector(root_path: str, today: dt.date) -> dict[str, tuple[int, ...]]:
     }
 
 
-def best_of(repeat: int, function, *args) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function(*args)
-        best = min(best, time.perf_counter() - started)
-    return best, result
-
-
 def ensure_scale_city(size: str) -> Federation:
     root = Federation.objects.filter(name=ROOT_NAME).first()
     if root is not None and Session.objects.filter(organizer__path__startswith=root.path).exists():
@@ -269,19 +251,13 @@ def main() -> int:
     sql = raw_sql()
     run_selector(root.path, today)  # warm both once (connection, caches)
     run_raw(sql, root.path, today)
-    selector_time = raw_time = float("inf")
-    for _ in range(options.repeat):  # take turns, so both see the same machine load
-        elapsed, selector_numbers = best_of(1, run_selector, root.path, today)
-        selector_time = min(selector_time, elapsed)
-        elapsed, raw_numbers = best_of(1, run_raw, sql, root.path, today)
-        raw_time = min(raw_time, elapsed)
+    (selector_time, raw_time), (selector_numbers, raw_numbers) = benchsetup.best_times(
+        options.repeat,
+        lambda: run_selector(root.path, today),
+        lambda: run_raw(sql, root.path, today),
+    )
 
-    if selector_numbers != raw_numbers:
-        print("MISMATCH between the selector and the raw SQL:")
-        for key in sorted(set(selector_numbers) | set(raw_numbers)):
-            if selector_numbers.get(key) != raw_numbers.get(key):
-                print(f"  {key}: selector {selector_numbers.get(key)}")
-                print(f"  {' ' * len(key)}  raw      {raw_numbers.get(key)}")
+    if not benchsetup.same_numbers(selector_numbers, raw_numbers):
         return 1
     totals = [sum(column) for column in zip(*raw_numbers.values(), strict=True)]
     print(f"Same counts in {len(raw_numbers)} rows; city-wide:")
@@ -289,10 +265,7 @@ def main() -> int:
     for index, rule in enumerate(Rule):
         part = totals[1 + index * len(Status) : 1 + (index + 1) * len(Status)]
         print(f"  {rule:<10} " + ", ".join(f"{s} {n}" for s, n in zip(Status, part, strict=True)))
-    ratio = selector_time / raw_time
-    print(f"selector compliance_report: {selector_time * 1000:8.1f} ms (best of {options.repeat})")
-    print(f"raw SQL aggregate:          {raw_time * 1000:8.1f} ms (best of {options.repeat})")
-    print(f"ratio: {ratio:.2f}x (goal <= 2x)")
+    benchsetup.report("compliance_report", selector_time, raw_time, options.repeat)
     return 0
 
 

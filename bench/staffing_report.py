@@ -7,7 +7,6 @@ city (``generate_scale_data``) once if it is missing.
 
 import argparse
 import sys
-import time
 
 import benchsetup  # noqa: E402  (sets up Django before any model is imported)
 
@@ -17,8 +16,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from workforce.management.commands.generate_scale_data import ROOT_NAME  # noqa: E402
-from workforce.models import Federation, PolicyParameters, Posting, Unit  # noqa: E402
-from workforce.policy import Policy  # noqa: E402
+from workforce.models import Federation, Posting, Unit  # noqa: E402
 from workforce.selectors import staffing_report  # noqa: E402
 
 COLUMNS = ("units", "employees", "required", "allowed", "posted", "unstaffed", "over_norm")
@@ -32,24 +30,17 @@ def raw_sql() -> str:
     policy look-ups run once per federation, not once per unit.
     """
     federation = Federation._meta.db_table
-    policy = PolicyParameters._meta.db_table
     unit = Unit._meta.db_table
     posting = Posting._meta.db_table
     step = Federation.steplen
-    defaults = Policy()
-
-    def inherited(column: str, default: int) -> str:
-        return f"""COALESCE((
-            SELECT p.{column} FROM {policy} p JOIN {federation} a ON a.id = p.federation_id
-            WHERE p.{column} IS NOT NULL AND f.path LIKE a.path || '%%'
-            ORDER BY a.depth DESC LIMIT 1), {default})"""
+    inherited = benchsetup.inherited_policy_sql
 
     return f"""
     WITH norm AS MATERIALIZED (
         SELECT f.id,
                CASE WHEN f.depth = 1 THEN f.path ELSE SUBSTR(f.path, 1, {2 * step}) END AS county,
-               {inherited("staffing_base", defaults.staffing_base)} AS base,
-               {inherited("staffing_step", defaults.staffing_step)} AS step
+               {inherited("staffing_base")} AS base,
+               {inherited("staffing_step")} AS step
         FROM {federation} f
         WHERE f.path LIKE %s
     ),
@@ -94,18 +85,6 @@ def run_selector(root_path: str) -> dict[str, tuple[int, ...]]:
     }
 
 
-def best_times(repeat: int, *runs) -> tuple[list[float], list[object]]:
-    """Return the best time and last result of each run, taking turns so load hits both alike."""
-    best = [float("inf")] * len(runs)
-    results: list[object] = [None] * len(runs)
-    for _ in range(repeat):
-        for index, run in enumerate(runs):
-            started = time.perf_counter()
-            results[index] = run()
-            best[index] = min(best[index], time.perf_counter() - started)
-    return best, results
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="runs of each; the best counts")
@@ -126,21 +105,15 @@ def main() -> int:
     # Warm both once (connection, caches), then time them in turns.
     run_selector(root.path)
     run_raw(sql, root.path)
-    (selector_time, raw_time), (selector_numbers, raw_numbers) = best_times(
+    (selector_time, raw_time), (selector_numbers, raw_numbers) = benchsetup.best_times(
         options.repeat, lambda: run_selector(root.path), lambda: run_raw(sql, root.path)
     )
 
-    if selector_numbers != raw_numbers:
-        print("MISMATCH between the selector and the raw SQL:")
-        for key in sorted(set(selector_numbers) | set(raw_numbers)):
-            print(f"  {key}: selector {selector_numbers.get(key)} raw {raw_numbers.get(key)}")
+    if not benchsetup.same_numbers(selector_numbers, raw_numbers):
         return 1
     totals = [sum(column) for column in zip(*raw_numbers.values(), strict=True)]
     print("Same numbers: " + ", ".join(f"{c} {v}" for c, v in zip(COLUMNS, totals, strict=True)))
-    ratio = selector_time / raw_time
-    print(f"selector staffing_report: {selector_time * 1000:8.1f} ms (best of {options.repeat})")
-    print(f"raw SQL aggregate:        {raw_time * 1000:8.1f} ms (best of {options.repeat})")
-    print(f"ratio: {ratio:.2f}x (goal <= 2x)")
+    benchsetup.report("staffing_report", selector_time, raw_time, options.repeat)
     return 0
 
 

@@ -1,10 +1,11 @@
 """Training compliance (§四.三): the three rules every worker is measured against.
 
-"每年业务培训时间不少于1周；每2年应安排1次为期1月的业务轮训；新聘人员须经上岗培训。"
-DOMAIN.md ("Training") turns these into three rules, each answering with a status, the due
-date and the evidence (which sessions). Pure: plain values and frozen dataclasses in, a
-``RuleResult`` out; no database, no clock (``today`` is an argument), and every number comes
-from the federation's ``Policy``.
+"社会化工会工作者每年业务培训时间不少于1周，每2年应安排1次为期1月的业务轮训。" (§四.三) The
+policy names 上岗培训 among the training types but sets no deadline for it; the onboarding rule
+is DOMAIN.md's. DOMAIN.md ("Training") turns these into three rules, each answering with a
+status, the due date and the evidence (which sessions). Pure: plain values and frozen
+dataclasses in, a ``RuleResult`` out; no database, no clock (``today`` is an argument), and
+every number comes from the federation's ``Policy``.
 
 Besides the policy's three answers (met / due soon / overdue) a rule may say *in progress*:
 the requirement of the current period is not fulfilled yet, but its deadline is further away
@@ -183,9 +184,9 @@ def annual_status(
 ) -> RuleResult:
     """Return how a worker stands against the annual training requirement.
 
-    "每年业务培训时间不少于1周": at least ``policy.annual_training_hours`` (40 = 5 days × 8 h)
-    credited hours in each calendar year, credited from attendance actually recorded. ``hours``
-    are this calendar year's, ``previous_hours`` last year's.
+    "每年业务培训时间不少于1周" (§四.三): at least ``policy.annual_training_hours``
+    (40 = 5 days × 8 h) credited hours in each calendar year, credited from attendance actually
+    recorded. ``hours`` are this calendar year's, ``previous_hours`` last year's.
 
     * met: this year's hours reach the requirement;
     * overdue: they do not, and last year (in which the worker was already hired) ended short of
@@ -209,9 +210,9 @@ def annual_status(
 
 
 def qualifies_as_rotation(completion: Completion, policy: Policy) -> bool:
-    """Return whether a completed rotation session lasted "为期1月" (one month).
+    """Return whether a completed rotation session lasted "为期1月" (§四.三, one month).
 
-    One month is ``policy.rotation_min_days`` training days (20) or
+    DOMAIN.md: one month is ``policy.rotation_min_days`` training days (20) or
     ``policy.rotation_min_hours`` credited hours (160).
     """
     return (
@@ -229,11 +230,12 @@ def rotation_status(
 ) -> RuleResult:
     """Return how a worker stands against the rotation requirement.
 
-    "每2年应安排1次为期1月的业务轮训": a completed rotation-type session lasting at least one
-    month (see ``qualifies_as_rotation``) in every rolling ``policy.rotation_interval_months``
-    (24). The next due date is the last such completion + 24 months, or the hire date + 24
-    months if none. Met while that date is more than ``due_soon_days`` away (in progress if
-    there has been no rotation yet), due soon within them, overdue once it has passed.
+    "每2年应安排1次为期1月的业务轮训" (§四.三): a completed rotation-type session lasting at
+    least one month (see ``qualifies_as_rotation``) in every rolling
+    ``policy.rotation_interval_months`` (24). The next due date is the last such completion
+    + 24 months, or the hire date + 24 months if none. Met while that date is more than
+    ``due_soon_days`` away (in progress if there has been no rotation yet), due soon within
+    them, overdue once it has passed.
     ``completions`` are the worker's completed rotation-type enrolments.
     """
     qualifying = sorted(
@@ -251,7 +253,8 @@ def onboarding_deadline(
     hire_date: dt.date, first_posting: dt.date | None, policy: Policy
 ) -> dt.date:
     """Return the last day onboarding counts as on time: 90 days after hire, or the posting
-    day when the worker is posted later than that ("上岗前或聘用后90天内")."""
+    day when the worker is posted later than that (DOMAIN.md: "before posting, or within 90
+    days of hire")."""
     deadline = hire_date + dt.timedelta(days=policy.onboarding_days)
     if first_posting is not None and first_posting > deadline:
         return first_posting
@@ -268,11 +271,12 @@ def onboarding_status(
 ) -> RuleResult:
     """Return how a worker stands against the onboarding requirement.
 
-    "新聘人员须经上岗培训": an onboarding course completed before posting, or within
-    ``policy.onboarding_days`` (90) days of hire. Met once completed (``late`` when the first
-    completion came after the deadline); otherwise due soon within ``due_soon_days`` of the
-    deadline, overdue after it, in progress before. ``completions`` are the worker's completed
-    onboarding-type enrolments; ``first_posting`` the start of the first posting, if any.
+    DOMAIN.md, not the policy text (which only lists 上岗培训 among the training types, §四.三):
+    an onboarding course completed before posting, or within ``policy.onboarding_days`` (90)
+    days of hire. Met once completed (``late`` when the first completion came after the
+    deadline); otherwise due soon within ``due_soon_days`` of the deadline, overdue after it,
+    in progress before. ``completions`` are the worker's completed onboarding-type
+    enrolments; ``first_posting`` the start of the first posting, if any.
     """
     deadline = onboarding_deadline(hire_date, first_posting, policy)
     done = sorted(completions, key=lambda c: (c.completed_on, c.session_id))

@@ -41,9 +41,29 @@ class Method(models.TextChoices):
     ONLINE = "online", _("网络培训")
 
 
-class TrainingIndexPage(Page):
+class CourseListingPage(Page):
+    """A page that lists courses with filters and search (``courses.views.catalog_context``).
+
+    ``listing_as`` names the argument that receives the page: ``index`` or ``catalog``.
+    """
+
+    listing_as: str
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import catalog_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_context(request, **{self.listing_as: self}))
+        return context
+
+
+class TrainingIndexPage(CourseListingPage):
     """The public entry to training: all four catalogs, filters and search."""
 
+    listing_as = "index"
     intro = models.CharField(_("导语"), max_length=250, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -55,17 +75,11 @@ class TrainingIndexPage(Page):
     class Meta:
         verbose_name = _("培训首页")
 
-    def get_context(self, request, *args, **kwargs):
-        from .views import catalog_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(catalog_context(request, index=self))
-        return context
-
-
-class CatalogPage(Page):
+class CatalogPage(CourseListingPage):
     """One catalog (课程目录) per training type; its children are the courses."""
 
+    listing_as = "catalog"
     training_type = models.CharField(
         _("培训类型"), max_length=20, choices=TrainingType.choices, unique=True
     )
@@ -78,13 +92,6 @@ class CatalogPage(Page):
 
     class Meta:
         verbose_name = _("课程目录")
-
-    def get_context(self, request, *args, **kwargs):
-        from .views import catalog_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(catalog_context(request, catalog=self))
-        return context
 
 
 class CoursePage(Page):

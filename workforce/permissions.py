@@ -66,23 +66,25 @@ def units_for(user: User) -> QuerySet[Unit]:
     return Unit.objects.under(managed_paths(user))
 
 
-def workers_for(user: User) -> QuerySet[Worker]:
-    """Return the workers ``user`` may see: a federation's subtree, or just themself."""
+def _subtree_or_own(user: User, model, owner: str) -> QuerySet:
+    """Return the rows of ``model`` under the federations ``user`` manages; for anyone else
+    the user's own rows (``owner`` leads from a row to its worker's account), or none."""
     paths = managed_paths(user)
     if paths:
-        return Worker.objects.under(paths)
+        return model.objects.under(paths)
     if user.is_authenticated:
-        return Worker.objects.filter(user=user)
-    return Worker.objects.none()
+        return model.objects.filter(**{owner: user})
+    return model.objects.none()
+
+
+def workers_for(user: User) -> QuerySet[Worker]:
+    """Return the workers ``user`` may see: a federation's subtree, or just themself."""
+    return _subtree_or_own(user, Worker, "user")
 
 
 def postings_for(user: User) -> QuerySet[Posting]:
-    paths = managed_paths(user)
-    if paths:
-        return Posting.objects.under(paths)
-    if user.is_authenticated:
-        return Posting.objects.filter(worker__user=user)
-    return Posting.objects.none()
+    """Return the postings ``user`` may see: a federation's subtree, or just their own."""
+    return _subtree_or_own(user, Posting, "worker__user")
 
 
 def policies_for(user: User) -> QuerySet[PolicyParameters]:

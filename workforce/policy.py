@@ -40,8 +40,8 @@ POLICY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Policy))
 def resolve_policy(chain: Iterable[Mapping[str, int | None]]) -> Policy:
     """Return the policy in force, given the overrides from the root federation down to the leaf.
 
-    "一个联合会未设定的参数沿用上级的设定": a value set lower in the tree wins; ``None`` means
-    "inherit".
+    DOMAIN.md: "a child federation inheriting its parent's values unless it overrides them".
+    A value set lower in the tree wins; ``None`` means "inherit".
     """
     policy = Policy()
     for overrides in chain:

@@ -66,6 +66,16 @@ def _apply(instance: Model, fields: dict) -> list[str]:
     return changed
 
 
+def _save_changes(by, instance: Model, fields: dict, *, created: bool = False) -> None:
+    """Set ``fields``, save the ones that changed and log it (a new record is logged even
+    unchanged)."""
+    changed = _apply(instance, fields)
+    if changed:
+        instance.save(update_fields=changed)
+    if created or changed:
+        log(instance, "wagtail.create" if created else "wagtail.edit", user=by)
+
+
 def _lock_worker(worker: Worker) -> Worker:
     """Lock the worker's row: postings of one worker change one at a time."""
     return lock(Worker.objects.select_related("federation"), worker.pk)
@@ -108,10 +118,7 @@ def update_federation(*, by, federation: Federation, **fields) -> Federation:
     _require_manager(by, federation)
     with transaction.atomic():
         federation = lock(Federation, federation.pk)
-        changed = _apply(federation, fields)
-        if changed:
-            federation.save(update_fields=changed)
-            log(federation, "wagtail.edit", user=by)
+        _save_changes(by, federation, fields)
     return federation
 
 
@@ -122,11 +129,7 @@ def set_policy(*, by, federation: Federation, **values) -> PolicyParameters:
     with transaction.atomic():
         federation = lock(Federation, federation.pk)
         record, created = PolicyParameters.objects.get_or_create(federation=federation)
-        changed = _apply(record, values)
-        if changed:
-            record.save(update_fields=changed)
-        if created or changed:
-            log(record, "wagtail.create" if created else "wagtail.edit", user=by)
+        _save_changes(by, record, values, created=created)
     return record
 
 
@@ -149,10 +152,7 @@ def update_unit(*, by, unit: Unit, **fields) -> Unit:
     with transaction.atomic():
         unit = lock(Unit.objects.select_related("federation"), unit.pk)
         _require_manager(by, unit.federation, fields.get("federation", unit.federation))
-        changed = _apply(unit, fields)
-        if changed:
-            unit.save(update_fields=changed)
-            log(unit, "wagtail.edit", user=by)
+        _save_changes(by, unit, fields)
     return unit
 
 
@@ -256,20 +256,37 @@ def update_worker(*, by, worker: Worker, **fields) -> Worker:
     return worker
 
 
+def _lock_to_move(by, worker: Worker, unit: Unit, *, refusal_if_left: str) -> Worker:
+    """Lock ``worker`` for a move to ``unit``: ``by`` must manage both federations and the
+    worker must still be active (else ``refusal_if_left``)."""
+    worker = _lock_worker(worker)
+    _require_manager(by, worker.federation, unit.federation)
+    if worker.status != Worker.Status.ACTIVE:
+        raise WorkforceError(refusal_if_left)
+    return worker
+
+
+def _open_posting(by, worker: Worker, unit: Unit, start: dt.date, kind: str) -> Posting:
+    posting = Posting.objects.create(worker=worker, unit=unit, start=start, kind=kind)
+    log(posting, "workforce.post", user=by)
+    return posting
+
+
+def _close_posting(by, posting: Posting, end: dt.date) -> None:
+    posting.end = end
+    posting.save(update_fields=["end"])
+    log(posting, "workforce.end_posting", user=by)
+
+
 def post_worker(
     *, by, worker: Worker, unit: Unit, start: dt.date, kind: str = Posting.Kind.INITIAL
 ) -> Posting:
     """Post a worker with no open posting to ``unit`` from ``start``."""
     with transaction.atomic():
-        worker = _lock_worker(worker)
-        _require_manager(by, worker.federation, unit.federation)
-        if worker.status != Worker.Status.ACTIVE:
-            raise WorkforceError(_("离职人员不能定岗。"))
+        worker = _lock_to_move(by, worker, unit, refusal_if_left=_("离职人员不能定岗。"))
         if worker.postings.open().exists():
             raise WorkforceError(_("该工作者已有在岗定岗，请使用岗位交流。"))
-        posting = Posting.objects.create(worker=worker, unit=unit, start=start, kind=kind)
-        log(posting, "workforce.post", user=by)
-    return posting
+        return _open_posting(by, worker, unit, start, kind)
 
 
 def exchange_worker(
@@ -277,22 +294,15 @@ def exchange_worker(
 ) -> Posting:
     """Move a worker to ``unit`` from ``on`` (岗位交流): close the open posting, open the next."""
     with transaction.atomic():
-        worker = _lock_worker(worker)
-        _require_manager(by, worker.federation, unit.federation)
-        if worker.status != Worker.Status.ACTIVE:
-            raise WorkforceError(_("离职人员不能交流。"))
+        worker = _lock_to_move(by, worker, unit, refusal_if_left=_("离职人员不能交流。"))
         current = worker.postings.open().first()
         if current is not None:
             if current.unit_id == unit.pk:
                 raise WorkforceError(_("该工作者已在此单位定岗。"))
             if on <= current.start:
                 raise WorkforceError(_("交流日期须晚于当前定岗的开始日期。"))
-            current.end = on - dt.timedelta(days=1)
-            current.save(update_fields=["end"])
-            log(current, "workforce.end_posting", user=by)
-        posting = Posting.objects.create(worker=worker, unit=unit, start=on, kind=kind)
-        log(posting, "workforce.post", user=by)
-    return posting
+            _close_posting(by, current, on - dt.timedelta(days=1))
+        return _open_posting(by, worker, unit, on, kind)
 
 
 def end_posting(*, by, worker: Worker, on: dt.date) -> Posting | None:
@@ -305,9 +315,7 @@ def end_posting(*, by, worker: Worker, on: dt.date) -> Posting | None:
             return None
         if on < current.start:
             raise WorkforceError(_("结束日期不能早于定岗开始日期。"))
-        current.end = on
-        current.save(update_fields=["end"])
-        log(current, "workforce.end_posting", user=by)
+        _close_posting(by, current, on)
     return current
 
 

@@ -1,6 +1,7 @@
 """The staffing norm of §三, as pure functions.
 
-"职工2000人以下的,须配备1名社会化工会工作者;职工2000人以上的,每3000人可增配1名."
+"职工2000人以下的,须配备1名社会化工会工作者;职工2000人以上的,每3000人可增配1名社会化工会工作者。"
+(§三)
 """
 
 import enum
@@ -16,15 +17,16 @@ class StaffingStatus(enum.StrEnum):
 
 
 def required_workers(headcount: int) -> int:
-    """Return how many workers a unit must have: "须配备1名" for any unit with employees."""
+    """Return how many workers a unit must have: "须配备1名" (§三) for any unit with employees."""
     return 1 if headcount > 0 else 0
 
 
 def allowed_workers(headcount: int, *, base: int = 2000, step: int = 3000) -> int:
     """Return how many workers a unit may have.
 
-    "职工2000人以下的,须配备1名;职工2000人以上的,每3000人可增配1名": 1 up to ``base``
-    employees, then one more for every full ``step`` employees above ``base``.
+    "职工2000人以下的,须配备1名社会化工会工作者;职工2000人以上的,每3000人可增配1名社会化工会工作者"
+    (§三): 1 up to ``base`` employees, then one more for every full ``step`` employees above
+    ``base`` (DOMAIN.md: rounding down).
     """
     if headcount <= 0:
         return 0
@@ -140,7 +142,7 @@ def roll_up(
 ) -> StaffingReport:
     """Return the staffing report of ``units``, one row per group in the given order.
 
-    "县市区总工会要按照要求首先配齐社会化工会工作者" (§五.一): per county-level federation and in
+    "首先要按要求配备社会化工作者" (§五.一): per county-level federation and in
     total, how many workers the units require (须配备) and may have (可增配), how many are
     posted, and which units have none although they must (unstaffed) or more than the norm of
     their federation allows (over norm), listed by row, federation and name with their kind
@@ -167,35 +169,20 @@ def roll_up(
         row[2] += required
         row[3] += allowed
         row[4] += posted
-        if posted <= 0:
-            if required > 0:
-                row[5] += 1
-                unstaffed.append(
-                    UnitLine(
-                        name,
-                        kind_labels.get(kind, kind),
-                        federation.name,
-                        headcount,
-                        0,
-                        allowed,
-                        unit_id,
-                        federation.group,
-                    )
-                )
+        if posted <= 0 and required > 0:
+            row[5] += 1
+            listed_in = unstaffed
         elif posted > allowed:
             row[6] += 1
-            over_norm.append(
-                UnitLine(
-                    name,
-                    kind_labels.get(kind, kind),
-                    federation.name,
-                    headcount,
-                    posted,
-                    allowed,
-                    unit_id,
-                    federation.group,
-                )
+            listed_in = over_norm
+        else:
+            continue
+        label = kind_labels.get(kind, kind)
+        listed_in.append(
+            UnitLine(
+                name, label, federation.name, headcount, posted, allowed, unit_id, federation.group
             )
+        )
     order = {group.key: index for index, group in enumerate(groups)}
 
     def listed(lines: list[UnitLine]) -> tuple[UnitLine, ...]:

@@ -40,7 +40,7 @@ def test_chinese_number(n, text):
 
 @pytest.mark.parametrize("n", [0, 100, -1])
 def test_chinese_number_outside_dates(n):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="outside 1..99"):
         chinese_number(n)
 
 

@@ -218,14 +218,14 @@ def test_home_page_gets_a_description_only_while_it_has_the_placeholder():
 
 @pytest.mark.django_db
 def test_refuses_to_run_with_debug_off_unless_told():
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="--allow-without-debug"):
         call_command("load_demo_data", units=5, workers=10, stdout=io.StringIO())
     assert not Worker.objects.exists()
 
 
 @pytest.mark.django_db
 def test_refuses_an_unknown_app():
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="nosuchapp"):
         run(only=["nosuchapp"])
     assert not Worker.objects.exists()
 

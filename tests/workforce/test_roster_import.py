@@ -422,7 +422,7 @@ def test_service_refuses_rows_outside_the_subtree(county_staff, other_county):
     row_lines = xlsx_bytes(UNIT_HEADERS, [unit_line(other_county, "外县工会")])
     city_staff = UserFactory(username="boss", is_superuser=True)
     rows = check_file(kind=Kind.UNITS, data=row_lines, filename="u.xlsx", user=city_staff).rows
-    with pytest.raises(services.ImportRejected) as caught:
+    with pytest.raises(services.ImportRejected, match="1 处错误") as caught:
         services.import_units(by=county_staff, rows=rows)
     assert [e.line for e in caught.value.errors] == [2]
     assert not Unit.objects.filter(name="外县工会").exists()

@@ -23,12 +23,12 @@ def test_exchange_closes_the_old_posting_and_opens_the_new(worker, unit, county_
 
 
 def test_exchange_to_the_same_unit_is_refused(worker, unit, county_staff):
-    with pytest.raises(WorkforceError):
+    with pytest.raises(WorkforceError, match="已在此单位定岗"):
         services.exchange_worker(by=county_staff, worker=worker, unit=unit, on=dt.date(2025, 6, 1))
 
 
 def test_post_refuses_a_second_open_posting(worker, unit, county_staff):
-    with pytest.raises(WorkforceError):
+    with pytest.raises(WorkforceError, match="已有在岗定岗"):
         services.post_worker(by=county_staff, worker=worker, unit=unit, start=dt.date(2025, 1, 1))
 
 
@@ -48,6 +48,24 @@ def test_departure_keeps_history_and_disables_login(worker, county_staff):
     assert not worker.user.is_active
 
 
+def test_a_departed_worker_is_neither_posted_nor_exchanged(worker, unit, county_staff):
+    services.record_departure(
+        by=county_staff, worker=worker, on=dt.date(2025, 9, 30), reason="个人原因"
+    )
+    with pytest.raises(WorkforceError, match="离职人员不能定岗"):
+        services.post_worker(by=county_staff, worker=worker, unit=unit, start=dt.date(2025, 10, 8))
+    with pytest.raises(WorkforceError, match="离职人员不能交流"):
+        services.exchange_worker(by=county_staff, worker=worker, unit=unit, on=dt.date(2025, 10, 8))
+    assert worker.postings.open().count() == 0
+
+
+def test_end_posting_refuses_a_day_before_the_start(worker, county_staff):
+    start = worker.postings.get().start
+    with pytest.raises(WorkforceError, match="结束日期不能早于定岗开始日期"):
+        services.end_posting(by=county_staff, worker=worker, on=start - dt.timedelta(days=1))
+    assert services.end_posting(by=county_staff, worker=worker, on=start).end == start
+
+
 def test_register_worker_creates_an_account(county, county_staff):
     from tests.factories import make_id_number
 
@@ -64,7 +82,7 @@ def test_register_worker_creates_an_account(county, county_staff):
     )
     assert worker.user.username == worker.id_number
     assert not worker.user.has_usable_password()
-    with pytest.raises(WorkforceError):
+    with pytest.raises(WorkforceError, match="已登记"):
         services.register_worker(
             by=county_staff,
             federation=county,
