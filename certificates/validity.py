@@ -13,8 +13,9 @@ class Standing(StrEnum):
 def expiry_date(issued_on: dt.date, years: int | None) -> dt.date | None:
     """Return the last day a certificate valid ``years`` is in force (None: it never expires).
 
-    "资格证书有效期为 3 年（政策参数）": valid from the issue date through the day before the same
-    date ``years`` later; a certificate issued on 29 February ends on 28 February.
+    From the certificates issue, not the policy text: a qualification certificate is valid for the
+    policy parameter ``qualification_validity_years`` (default 3), from the issue date through the
+    day before the same date ``years`` later; one issued on 29 February ends on 28 February.
     """
     if not years:
         return None

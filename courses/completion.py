@@ -48,8 +48,8 @@ class CompletionDecision:
 def needs_score(training_type: str, pass_score: Decimal | None) -> bool:
     """Return whether completion also needs a pass score.
 
-    "资格培训 … 结业除出勤外还须考试成绩达到合格分数": qualification training always needs
-    one; another course needs one only when it sets a pass score itself.
+    From the training issue, not the policy text: qualification training (资格培训, named in §四.三)
+    always needs one; another course needs one only when it sets a pass score itself.
     """
     return training_type == QUALIFICATION or pass_score is not None
 
