@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
@@ -28,6 +28,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from lms.admin.views import ActionFormView, ServiceErrorMixin
+from lms.errors import DomainError
 from workforce import permissions
 from workforce.viewsets import federation_filter
 
@@ -35,7 +37,6 @@ from . import permissions as scopes
 from . import selectors, services, tasks
 from .forms import FederationSealForm, RevokeForm
 from .models import Certificate, FederationSeal
-from .services import CertificateError
 from .validity import Standing
 
 CERTIFICATES = "certificates_admin"
@@ -205,7 +206,7 @@ class CertificateDownloadView(StaffViewMixin, View):
         return _download(certificate.pdf, f"{certificate.serial}.pdf")
 
 
-class CertificateRevokeView(StaffViewMixin, FormView):
+class CertificateRevokeView(StaffViewMixin, ActionFormView):
     """撤销证书: record the date, reason and who revoked it."""
 
     form_class = RevokeForm
@@ -213,17 +214,13 @@ class CertificateRevokeView(StaffViewMixin, FormView):
     page_title = _("撤销证书")
     header_icon = "warning"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            scopes.issued_by_user_scope(request.user)
+    def get_object(self):
+        return get_object_or_404(
+            scopes.issued_by_user_scope(self.request.user)
             .filter(revoked_on__isnull=True)
             .select_related("holder", "kind"),
-            pk=kwargs["pk"],
+            pk=self.kwargs["pk"],
         )
-
-    def get_page_subtitle(self):
-        return str(self.object)
 
     def extra_crumbs(self):
         inspect = reverse(f"{CERTIFICATES}:inspect", args=[self.object.pk])
@@ -232,16 +229,14 @@ class CertificateRevokeView(StaffViewMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, action_url=self.request.path, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.revoke_certificate(
-                by=self.request.user, certificate=self.object, reason=form.cleaned_data["reason"]
-            )
-        except CertificateError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("证书 %(serial)s 已撤销。") % {"serial": self.object})
-        return redirect(f"{CERTIFICATES}:inspect", self.object.pk)
+    def save(self, form) -> str:
+        services.revoke_certificate(
+            by=self.request.user, certificate=self.object, reason=form.cleaned_data["reason"]
+        )
+        return _("证书 %(serial)s 已撤销。") % {"serial": self.object}
+
+    def get_success_url(self):
+        return reverse(f"{CERTIFICATES}:inspect", args=[self.object.pk])
 
 
 # 按班次签发 Sessions ----------------------------------------------------------------------------
@@ -316,7 +311,7 @@ class IssueView(SessionScopedMixin, View):
         )
         try:
             certificate = services.issue_certificate(by=request.user, enrolment=enrolment)
-        except CertificateError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -335,7 +330,7 @@ class BulkIssueView(SessionScopedMixin, View):
     def post(self, request, session_pk):
         try:
             job = tasks.bulk_issue(by=request.user, session=self.session)
-        except CertificateError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(self.session_url())
         return redirect(f"{CERTIFICATES}:job", job.pk)
@@ -468,7 +463,7 @@ class SealIndexView(IndexView):
         return scopes.scoped_seals(self.request.user).select_related("federation")
 
 
-class SealCreateView(CreateView):
+class SealCreateView(ServiceErrorMixin, CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.set_seal(
@@ -476,7 +471,7 @@ class SealCreateView(CreateView):
         )
 
 
-class SealEditView(EditView):
+class SealEditView(ServiceErrorMixin, EditView):
     def get_queryset(self):
         return scopes.scoped_seals(self.request.user)
 

@@ -7,17 +7,14 @@ user sees in the spreadsheet (the header is line 1). The screen then records the
 helpers (``workforce/roster_import.py``), so both imports accept the same files.
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
-import openpyxl
 from django import forms
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lms import spreadsheets
 from workforce.roster_import import (
     IdNumberField,
     LabelChoiceField,
@@ -169,17 +166,11 @@ def template_rows(session: Session, *, today: dt.date) -> list[list]:
 
 def template_xlsx(session: Session, *, today: dt.date) -> bytes:
     """Return an XLSX sheet to fill in: the roster per meeting day, a drop-down for the status."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = _("考勤")
-    sheet.append(list(COLUMNS))
+    book = spreadsheets.new_workbook()
     rows = template_rows(session, today=today)
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCD", (12, 22, 14, 12), strict=True):
-        sheet.column_dimensions[letter].width = width
+    sheet = spreadsheets.add_sheet(
+        book, _("考勤"), COLUMNS, rows, widths={"A": 12, "B": 22, "C": 14, "D": 12}
+    )
     for (cell,) in sheet.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=2, max_col=2):
         cell.number_format = "@"  # keep all 18 digits
     for (cell,) in sheet.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=3, max_col=3):
@@ -188,17 +179,9 @@ def template_xlsx(session: Session, *, today: dt.date) -> bytes:
     validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=False)
     sheet.add_data_validation(validation)
     validation.add(f"D2:D{max(len(rows), 1) + 200}")
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheets.save(book)
 
 
 def template_csv(session: Session, *, today: dt.date) -> bytes:
     """Return the same sheet as CSV (UTF-8 with BOM, so Excel shows the Chinese)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for name, number, day, status in template_rows(session, today=today):
-        writer.writerow([name, number, day.isoformat(), status])
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheets.csv_bytes(COLUMNS, template_rows(session, today=today))

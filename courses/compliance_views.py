@@ -10,23 +10,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-
-import openpyxl
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from openpyxl.styles import Font
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.charts import Point, bar_chart
+from lms.spreadsheets import FORMATS, check_format, download_response, table_file
 from workforce.models import Worker
 from workforce.permissions import get_federation_or_404, is_federation_staff, managed_paths
 
@@ -34,10 +29,6 @@ from . import feeds, selectors, services
 from .compliance import Rule, Status, format_hours
 from .models import TrainingIndexPage
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 STATUS_CLASSES = {
     Status.MET: "ok",
     Status.IN_PROGRESS: "",
@@ -102,64 +93,42 @@ def _require_staff(request) -> list[str]:
     return managed_paths(request.user)
 
 
-@dataclass(frozen=True)
-class Bar:
-    """One stacked segment of the SVG chart, linking to its workers."""
+def compliance_chart(report: selectors.ComplianceReport) -> str:
+    """Return three stacked bars (one per rule) for each federation row, as an SVG chart.
 
-    x: float
-    width: float
-    colour: str
-    count: int
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
-class ChartBar:
-    label: str
-    y: int
-    segments: tuple[Bar, ...]
-
-
-@dataclass(frozen=True)
-class ChartRow:
-    name: str
-    y: int
-    bars: tuple[ChartBar, ...]
-
-
-CHART_LEFT = 220
-CHART_WIDTH = 480
-BAR_HEIGHT = 14
-ROW_GAP = 12
-
-
-def _chart(report: selectors.ComplianceReport) -> tuple[list[ChartRow], int]:
-    """Lay out three stacked bars (one per rule) for each federation row of the dashboard.
-
-    Each bar splits the row's workers by status, scaled to the row's size, so that
-    federations of different sizes compare by share.
+    Each bar splits the row's workers by status as shares of the row, so that federations of
+    different sizes compare by share; each segment shows its count and links to its workers.
     """
-    rows, y = [], 8
-    for row in report.rows:
-        bars = []
-        for index, rule in enumerate(Rule):
-            x, segments = float(CHART_LEFT), []
-            for status in Status:
+    rows = report.rows
+    if not rows:
+        return ""
+    series = {}
+    for status in Status:
+        points = []
+        for row in rows:
+            for rule in Rule:
                 count = row.counts.get(rule, status)
-                if not count:
-                    continue
-                width = CHART_WIDTH * count / row.counts.workers
-                title = f"{row.name} · {rule.label} · {status.label}：{count}"
-                url = reverse("courses_compliance_workers", args=[row.federation_id, rule, status])
-                segments.append(
-                    Bar(round(x, 1), round(width, 1), STATUS_COLOURS[status], count, title, url)
+                points.append(
+                    Point(
+                        100 * count / row.counts.workers,
+                        title=f"{row.name} · {rule.label} · {status.label}：{count}",
+                        url=reverse(
+                            "courses_compliance_workers", args=[row.federation_id, rule, status]
+                        ),
+                        text=str(count),
+                    )
+                    if count  # a row without workers has no count either
+                    else None
                 )
-                x += width
-            bars.append(ChartBar(rule.label, y + index * BAR_HEIGHT, tuple(segments)))
-        rows.append(ChartRow(row.name, y, tuple(bars)))
-        y += len(Rule) * BAR_HEIGHT + ROW_GAP
-    return rows, y
+        series[status.label] = points
+    return bar_chart(
+        _("各总工会培训达标情况条形图"),
+        [f"{row.name} · {rule.label}" for row in rows for rule in Rule],
+        series,
+        colours=[STATUS_COLOURS[status] for status in Status],
+        stacked=True,
+        max_value=100,
+    )
 
 
 class DashboardMixin(WagtailAdminTemplateMixin):
@@ -186,7 +155,6 @@ class ComplianceDashboardView(DashboardMixin, View):
 
     def get(self, request):
         report = selectors.compliance_report(self.paths, today=timezone.localdate())
-        chart_rows, chart_height = _chart(report)
         statuses = list(Status)
         table = [
             (row, [(rule, s, row.counts.get(rule, s)) for rule in Rule for s in statuses])
@@ -199,13 +167,8 @@ class ComplianceDashboardView(DashboardMixin, View):
             statuses=statuses,
             table=table,
             totals=totals,
-            chart_rows=chart_rows,
-            chart_height=chart_height,
-            chart_left=CHART_LEFT,
-            chart_width=CHART_WIDTH,
-            bar_height=BAR_HEIGHT - 2,
-            legend=[(s, STATUS_COLOURS[s]) for s in statuses],
-            formats=list(CONTENT_TYPES),
+            chart=compliance_chart(report),
+            formats=FORMATS,
         )
         return self.render_to_response(context)
 
@@ -233,7 +196,7 @@ class ComplianceWorkersView(DashboardMixin, View):
             rule=self.rule,
             status=self.status,
             entries=[(entry, entry.compliance.result(self.rule)) for entry in entries],
-            formats=list(CONTENT_TYPES),
+            formats=FORMATS,
             export_args=[federation_id, rule, status],
         )
         return self.render_to_response(context)
@@ -248,43 +211,9 @@ class ComplianceWorkersView(DashboardMixin, View):
 # -- exports -------------------------------------------------------------------------------------
 
 
-def _spreadsheet(fmt: str, title: str, header: list[str], rows: list[list]) -> bytes:
-    if fmt == "csv":
-        out = io.StringIO(newline="")
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
-        return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the Chinese
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _download(fmt: str, filename: str, content: bytes) -> HttpResponse:
-    return HttpResponse(
-        content,
-        content_type=CONTENT_TYPES[fmt],
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-
-
 def compliance_export(request, fmt: str):
     """Download the dashboard's counts as XLSX or CSV: one line per federation."""
-    _check_format(fmt)
+    check_format(fmt)
     paths = _require_staff(request)
     today = timezone.localdate()
     report = selectors.compliance_report(paths, today=today)
@@ -297,12 +226,13 @@ def compliance_export(request, fmt: str):
         for row in [*report.rows, selectors.ComplianceRow("", 0, _("合计"), report.total)]
     ]
     title = _("培训达标统计")
-    return _download(fmt, f"{title}-{today:%Y%m%d}.{fmt}", _spreadsheet(fmt, title, header, rows))
+    content = table_file(fmt, title, header, rows)
+    return download_response(content, fmt, f"{title}-{today:%Y%m%d}.{fmt}")
 
 
 def compliance_workers_export(request, federation_id: int, rule: str, status: str, fmt: str):
     """Download the workers of one dashboard cell as XLSX or CSV."""
-    _check_format(fmt)
+    check_format(fmt)
     _require_staff(request)
     rule_, status_ = _rule_and_status(rule, status)
     federation = get_federation_or_404(request.user, pk=federation_id)
@@ -326,8 +256,6 @@ def compliance_workers_export(request, federation_id: int, rule: str, status: st
                 "；".join(e.title for e in result.evidence),
             ]
         )
-    if fmt == "csv":
-        rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in rows]
     title = f"{federation.name}-{rule_.label}-{status_.label}"
     filename = f"{title}-{today:%Y%m%d}.{fmt}"
-    return _download(fmt, filename, _spreadsheet(fmt, title, header, rows))
+    return download_response(table_file(fmt, title, header, rows), fmt, filename)

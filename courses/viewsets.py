@@ -11,12 +11,11 @@ import django_filters
 from django.contrib.admin.utils import quote
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -32,8 +31,11 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
+from lms.admin.permissions import StaffPermissionPolicy
+from lms.admin.views import ServiceErrorMixin
+from lms.errors import DomainError
+from lms.spreadsheets import FORMATS, check_format, download_response
 from workforce import permissions
 from workforce.models import Worker
 from workforce.roster_import import SpreadsheetError
@@ -53,14 +55,9 @@ from .forms import (
 )
 from .models import Enrolment, Meeting, Session, TrainingType
 from .permissions import sessions_for
-from .services import EnrolmentError
 
 SESSIONS = "courses_sessions"
 CANDIDATES_SHOWN = 50
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def session_url(name: str, session_or_pk) -> str:
@@ -68,29 +65,12 @@ def session_url(name: str, session_or_pk) -> str:
     return reverse(f"{SESSIONS}:{name}", args=[quote(pk)])
 
 
-class SessionPermissionPolicy(ModelPermissionPolicy):
-    """Federation staff (and superusers) add, change and view sessions; nobody deletes one.
-
-    Which sessions they reach is cut down to their federations by the views.
-    """
-
-    actions = frozenset({"add", "change", "view"})
-
-    def user_has_permission(self, user, action):
-        if action not in self.actions or not user.is_active:
-            return False
-        return user.is_superuser or permissions.is_federation_staff(user)
-
-
-class ServiceErrorMixin:
-    """Show an ``EnrolmentError`` raised while saving as an error on the form."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except EnrolmentError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+PERMISSION_POLICY = StaffPermissionPolicy(
+    # Federation staff (and superusers) add, change and view sessions; nobody deletes one.
+    Session,
+    {"add", "change", "view"},
+    is_staff=permissions.is_federation_staff,
+)
 
 
 # The session list, create and edit -----------------------------------------------------------
@@ -311,7 +291,7 @@ class MeetingsView(SessionScreen):
                 added = services.add_meetings(
                     by=request.user, session=self.session, **form.cleaned_data
                 )
-            except EnrolmentError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 if added:
@@ -327,7 +307,7 @@ class MeetingsView(SessionScreen):
         meeting = get_object_or_404(Meeting, pk=pk, session=self.session)
         try:
             services.cancel_meeting(by=self.request.user, meeting=meeting)
-        except EnrolmentError as error:
+        except DomainError as error:
             messages.error(self.request, str(error))
         else:
             messages.success(
@@ -397,7 +377,7 @@ class RosterView(SessionScreen):
                 result = services.bulk_enrol(
                     by=request.user, session=self.session, workers=form.cleaned_data["chosen"]
                 )
-            except EnrolmentError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -424,7 +404,7 @@ class RosterView(SessionScreen):
         )
         try:
             services.cancel_enrolment(by=self.request.user, enrolment=enrolment)
-        except EnrolmentError as error:
+        except DomainError as error:
             messages.error(self.request, str(error))
         else:
             messages.success(
@@ -442,9 +422,9 @@ class AttendanceView(SessionScreen):
     active_tab = "meetings"
 
     def get_session(self, request, **kwargs) -> Session:
-        meetings = Meeting.objects.filter(
-            session__in=sessions_for(request.user)
-        ).select_related("session", "session__course", "session__organizer")
+        meetings = Meeting.objects.filter(session__in=sessions_for(request.user)).select_related(
+            "session", "session__course", "session__organizer"
+        )
         self.meeting = get_object_or_404(meetings, pk=kwargs["pk"])
         return self.meeting.session
 
@@ -476,7 +456,7 @@ class AttendanceView(SessionScreen):
                 services.record_attendance(
                     by=request.user, meeting=self.meeting, marks=form.marks()
                 )
-            except EnrolmentError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -505,7 +485,7 @@ class AttendanceImportView(SessionScreen):
             status_labels=attendance_import.choice_labels(attendance_import.Attendance.Status)[
                 ::-1
             ],
-            formats=list(CONTENT_TYPES),
+            formats=FORMATS,
         )
         return context
 
@@ -525,7 +505,7 @@ class AttendanceImportView(SessionScreen):
                 if not errors:
                     try:
                         self.record(checked)
-                    except EnrolmentError as error:
+                    except DomainError as error:
                         form.add_error(None, str(error))
                     else:
                         messages.success(
@@ -550,15 +530,10 @@ class AttendanceTemplateView(SessionScreen):
 
     def get(self, request, *args, **kwargs):
         fmt = kwargs["fmt"]
-        if fmt not in CONTENT_TYPES:
-            raise Http404
+        check_format(fmt)
         build = attendance_import.template_xlsx if fmt == "xlsx" else attendance_import.template_csv
         filename = _("%(title)s考勤表.%(fmt)s") % {"title": self.session.title, "fmt": fmt}
-        return HttpResponse(
-            build(self.session, today=timezone.localdate()),
-            content_type=CONTENT_TYPES[fmt],
-            headers={"Content-Disposition": content_disposition_header(True, filename)},
-        )
+        return download_response(build(self.session, today=timezone.localdate()), fmt, filename)
 
 
 class ScoresView(SessionScreen):
@@ -586,7 +561,7 @@ class ScoresView(SessionScreen):
         if form.is_valid():
             try:
                 services.record_scores(by=request.user, session=self.session, scores=form.scores())
-            except EnrolmentError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("成绩已保存。"))
@@ -629,7 +604,7 @@ class CompletionView(SessionScreen):
             completed = services.decide_completion(
                 by=request.user, session=self.session, today=timezone.localdate()
             )
-        except EnrolmentError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return self.refresh()
         messages.success(
@@ -663,7 +638,7 @@ class CancelSessionView(SessionScreen):
                 services.cancel_session(
                     by=request.user, session=self.session, reason=form.cleaned_data["reason"]
                 )
-            except EnrolmentError as error:
+            except DomainError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(

@@ -9,7 +9,7 @@ from workforce.permissions import can_manage, managed_paths
 
 from .catalogs import sync_course_type
 from .models import CoursePage, Session
-from .viewsets import SessionPermissionPolicy, TrainingViewSetGroup
+from .viewsets import PERMISSION_POLICY, TrainingViewSetGroup
 
 
 # Audit actions of courses/services.py (labels shown in the admin's history).
@@ -23,7 +23,7 @@ def register_courses_actions(actions):
 
 # Training admin (培训管理): session screens in courses/viewsets.py. The policy is registered at
 # import, before Wagtail would fall back to plain model permissions for sessions.
-register_permission_policy(Session, SessionPermissionPolicy(Session), exact_class=True)
+register_permission_policy(Session, PERMISSION_POLICY, exact_class=True)
 
 
 @hooks.register("register_admin_viewset")

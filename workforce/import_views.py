@@ -5,19 +5,16 @@ Registered in ``workforce/wagtail_hooks.py``; Wagtail sends anonymous users to i
 
 from dataclasses import dataclass, field
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from lms.spreadsheets import FORMATS, download_response
 
 from . import roster_import, services
 from .permissions import federations_for, is_federation_staff
 from .roster_import import ImportResult, Kind, RosterUploadForm, RowError, SpreadsheetError
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 IMPORTERS = {Kind.UNITS: services.import_units, Kind.WORKERS: services.import_workers}
 
 
@@ -82,7 +79,7 @@ def roster_import_view(request):
                 (value, label, [c.header for c in roster_import.COLUMNS[value]])
                 for value, label in Kind.choices
             ],
-            "formats": list(CONTENT_TYPES),
+            "formats": FORMATS,
             "max_rows": roster_import.MAX_ROWS,
         },
     )
@@ -91,12 +88,8 @@ def roster_import_view(request):
 def roster_template_view(request, kind: str, fmt: str):
     """Download a template for ``kind`` (units/workers) as XLSX or CSV, with an example row."""
     _require_staff(request)
-    if kind not in Kind.values or fmt not in CONTENT_TYPES:
+    if kind not in Kind.values or fmt not in FORMATS:
         raise Http404
     build = roster_import.template_xlsx if fmt == "xlsx" else roster_import.template_csv
     filename = _("%(kind)s名册导入模板.%(fmt)s") % {"kind": Kind(kind).label, "fmt": fmt}
-    return HttpResponse(
-        build(kind, request.user),
-        content_type=CONTENT_TYPES[fmt],
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
+    return download_response(build(kind, request.user), fmt, filename)

@@ -4,26 +4,23 @@ Registered in ``workforce/wagtail_hooks.py``. Only federation staff see it, each
 subtree; anyone else gets a 404 (Wagtail sends anonymous users to its login).
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from lms.charts import bar_chart
+from lms.spreadsheets import add_sheet, csv_bytes, download_response, new_workbook, save
 
 from . import selectors
 from .models import Federation
 from .permissions import federations_for, get_federation_or_404, managed_paths
 from .staffing import StaffingReport, StaffingTotals, UnitLine
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The report's columns, in the order of the table and of both exports.
 TOTAL_COLUMNS = (
@@ -71,55 +68,27 @@ def _query(scope: Scope) -> str:
     return "?" + urlencode({"federation": scope.federation.pk}) if scope.federation else ""
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    width: float
-    y: int
-    css: str
+# The chart's bars of each federation, in the colours the report has always used for them.
+CHART_BARS = (
+    ("required", gettext_lazy("须配备"), "#9aa5b1"),
+    ("posted", gettext_lazy("已定岗"), "#2f6fb3"),
+    ("allowed", gettext_lazy("可配备上限"), "#3c9d5d"),
+)
 
 
-@dataclass(frozen=True)
-class ChartGroup:
-    name: str
-    y: int
-    bars: tuple[Bar, ...]
-
-
-CHART_LABEL_WIDTH = 190
-CHART_BAR_SPACE = 380
-CHART_BAR_HEIGHT = 12
-CHART_GROUP_HEIGHT = 3 * CHART_BAR_HEIGHT + 14
-
-
-def chart_groups(report: StaffingReport) -> list[ChartGroup]:
-    """Return the bars (required, posted, allowed) of each row, scaled to the largest value."""
-    largest = max(
-        (max(r.totals.required, r.totals.posted, r.totals.allowed) for r in report.rows),
-        default=0,
+def staffing_chart(report: StaffingReport) -> str:
+    """Return the bars (required, posted, allowed) of each row as an SVG chart ("" if no rows)."""
+    if not report.rows:
+        return ""
+    return bar_chart(
+        _("各总工会须配备、已定岗与可配备上限人数"),
+        [row.name for row in report.rows],
+        {
+            label: [getattr(row.totals, name) for row in report.rows]
+            for name, label, _colour in CHART_BARS
+        },
+        colours=[colour for _name, _label, colour in CHART_BARS],
     )
-    groups = []
-    for index, row in enumerate(report.rows):
-        top = index * CHART_GROUP_HEIGHT
-        bars = tuple(
-            Bar(
-                label=str(label),
-                value=value,
-                width=round(CHART_BAR_SPACE * value / largest, 1) if largest else 0,
-                y=top + position * CHART_BAR_HEIGHT,
-                css=css,
-            )
-            for position, (label, value, css) in enumerate(
-                (
-                    (_("须配备"), row.totals.required, "required"),
-                    (_("已定岗"), row.totals.posted, "posted"),
-                    (_("可配备上限"), row.totals.allowed, "allowed"),
-                )
-            )
-        )
-        groups.append(ChartGroup(name=row.name, y=top + CHART_BAR_HEIGHT * 2, bars=bars))
-    return groups
 
 
 def staffing_report_view(request):
@@ -132,7 +101,6 @@ def staffing_report_view(request):
         .filter(Q(depth__lte=2) | Q(path__in=paths))
         .values_list("pk", "name", "depth")
     )
-    groups = chart_groups(report)
     query = _query(scope)
     return TemplateResponse(
         request,
@@ -147,10 +115,7 @@ def staffing_report_view(request):
                 (_("未配备单位"), report.unstaffed, "unstaffed"),
                 (_("超配单位"), report.over_norm, "over"),
             ],
-            "chart": groups,
-            "chart_height": max(len(groups), 1) * CHART_GROUP_HEIGHT,
-            "chart_label_width": CHART_LABEL_WIDTH,
-            "chart_width": CHART_LABEL_WIDTH + CHART_BAR_SPACE + 60,
+            "chart": staffing_chart(report),
             "choices": choices if len(choices) > 1 else [],
             "chosen": scope.federation.pk if scope.federation else None,
             "xlsx_url": reverse("workforce_staffing_report_xlsx") + query,
@@ -180,47 +145,29 @@ def unit_table(lines: tuple[UnitLine, ...]) -> list[list]:
 
 def staffing_workbook(report: StaffingReport) -> bytes:
     """Return the report as an XLSX file: the totals, then the unstaffed and over-norm units."""
-    workbook = Workbook()
-    sheets = (
-        (workbook.active, _("配备情况"), report_table(report)),
-        (workbook.create_sheet(), _("未配备单位"), unit_table(report.unstaffed)),
-        (workbook.create_sheet(), _("超配单位"), unit_table(report.over_norm)),
-    )
-    for sheet, title, table in sheets:
-        sheet.title = title
-        for cells in table:
-            sheet.append(cells)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        sheet.column_dimensions["A"].width = 30
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    book = new_workbook()
+    for title, (header, *rows) in (
+        (_("配备情况"), report_table(report)),
+        (_("未配备单位"), unit_table(report.unstaffed)),
+        (_("超配单位"), unit_table(report.over_norm)),
+    ):
+        add_sheet(book, title, header, rows, widths={"A": 30})
+    return save(book)
 
 
 def staffing_csv(report: StaffingReport) -> bytes:
-    """Return the totals table as CSV in UTF-8 with a BOM, so Excel shows the Chinese."""
-    out = io.StringIO()
-    csv.writer(out).writerows(report_table(report))
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    return HttpResponse(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
+    """Return the totals table as CSV (UTF-8 with a BOM, so Excel shows the Chinese)."""
+    header, *rows = report_table(report)
+    return csv_bytes(header, rows)
 
 
 def staffing_report_xlsx(request):
     """Download the staffing report as XLSX."""
     report = selectors.staffing_report(_scope(request).paths)
-    return _download(staffing_workbook(report), XLSX_TYPE, _("配备报表.xlsx"))
+    return download_response(staffing_workbook(report), "xlsx", _("配备报表.xlsx"))
 
 
 def staffing_report_csv(request):
     """Download the staffing report's totals as CSV."""
     report = selectors.staffing_report(_scope(request).paths)
-    return _download(staffing_csv(report), "text/csv; charset=utf-8", _("配备报表.csv"))
+    return download_response(staffing_csv(report), "csv", _("配备报表.csv"))

@@ -22,10 +22,11 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from lms import spreadsheets
 
 from . import idnumber
 from .models import Federation, Unit, Worker, validate_id_number
@@ -610,16 +611,19 @@ def _column_help(column: Column) -> str:
 def template_xlsx(kind: str, user) -> bytes:
     """Return an XLSX template: headers, one example line, drop-down lists and instructions."""
     columns = COLUMNS[kind]
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = str(Kind(kind).label)
-    sheet.append([c.header for c in columns])
-    sheet.append(example_row(kind, user))
-    sheet.freeze_panes = "A2"
+    book = spreadsheets.new_workbook()
+    sheet = spreadsheets.add_sheet(
+        book,
+        Kind(kind).label,
+        [c.header for c in columns],
+        [example_row(kind, user)],
+        widths={
+            get_column_letter(index): max(12, len(column.header) * 2 + 4)
+            for index, column in enumerate(columns, start=1)
+        },
+    )
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        sheet[f"{letter}1"].font = Font(bold=True)
-        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
         cells = f"{letter}2:{letter}{MAX_ROWS + 1}"
         if column.field in CHOICES:
             options = ",".join(choice_labels(CHOICES[column.field]))
@@ -633,27 +637,17 @@ def template_xlsx(kind: str, user) -> bytes:
         if column.field.endswith("date"):
             for (cell,) in sheet.iter_rows(min_row=2, max_row=200, min_col=index, max_col=index):
                 cell.number_format = "yyyy-mm-dd"
-    notes = workbook.create_sheet(_("填写说明"))
-    notes.append([_("列名"), _("必填"), _("说明")])
-    for column in columns:
-        notes.append([column.header, _("是") if column.required else _("否"), _column_help(column)])
-    notes.append([])
-    notes.append([_("只读取第一个工作表；第 2 行是示例，导入前请改成真实数据或删除。")])
-    notes.column_dimensions["C"].width = 70
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    notes = [
+        [column.header, _("是") if column.required else _("否"), _column_help(column)]
+        for column in columns
+    ]
+    notes += [[], [_("只读取第一个工作表；第 2 行是示例，导入前请改成真实数据或删除。")]]
+    spreadsheets.add_sheet(
+        book, _("填写说明"), [_("列名"), _("必填"), _("说明")], notes, widths={"C": 70}
+    )
+    return spreadsheets.save(book)
 
 
 def template_csv(kind: str, user) -> bytes:
     """Return a CSV template (UTF-8 with BOM, so Excel shows the Chinese) with one example line."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow([c.header for c in COLUMNS[kind]])
-    writer.writerow(
-        [
-            "" if v is None else v.isoformat() if isinstance(v, dt.date) else v
-            for v in example_row(kind, user)
-        ]
-    )
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheets.csv_bytes([c.header for c in COLUMNS[kind]], [example_row(kind, user)])

@@ -5,10 +5,12 @@ lookup goes through it, so another federation's object is a 404, never a 403.
 """
 
 from django.contrib.admin.utils import quote, unquote
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin import messages
 from wagtail.admin.views.generic import (
     CreateView,
     DeleteView,
@@ -16,7 +18,9 @@ from wagtail.admin.views.generic import (
     IndexView,
     InspectView,
 )
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.views.generic.usage import UsageView
 
 from lms.errors import DomainError
@@ -64,6 +68,36 @@ class ServiceErrorMixin:
             self.produced_error_code = "validation_error"
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
+
+
+class ActionFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """An admin form about one object (``get_object``), saved through a service by ``save``.
+
+    ``save(form)`` calls the service and returns the success message; a ``DomainError`` it
+    raises is shown on the form instead. Then the user goes to ``get_success_url()``.
+    """
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = self.get_object()
+
+    def get_object(self):
+        raise NotImplementedError(f"{type(self).__name__} must define get_object().")
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def save(self, form) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must define save(form).")
+
+    def form_valid(self, form):
+        try:
+            message = self.save(form)
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
 
 
 class ScopedIndexView(ScopedMixin, IndexView):

@@ -122,9 +122,10 @@ def test_dashboard_for_city_staff_lists_every_county(client, city_staff, county,
     assert set(rows) == {"涪城区总工会", "游仙区总工会"}
     assert rows["涪城区总工会"].get(Rule.ANNUAL, Status.MET) == 2
     html = response.content.decode()
-    assert "<svg" in html and "<rect" in html
+    # The chart's segment of the county's met workers: counted, and linked to their list.
+    assert "<title>涪城区总工会 · 年度培训学时 · 已达标：2</title>" in html
     cell = reverse("courses_compliance_workers", args=[county.pk, "annual", "met"])
-    assert cell in html
+    assert f'xlink:href="{cell}"' in html
 
 
 def test_dashboard_for_county_staff_is_scoped(client, county_staff, outsider, county_data):
