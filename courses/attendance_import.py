@@ -23,6 +23,7 @@ from workforce.roster_import import (
     SpreadsheetError,
     Table,
     choice_labels,
+    header_problems,
     read_table,
 )
 
@@ -55,16 +56,7 @@ class CheckedAttendance:
 
 
 def _check_headers(headers: list[str]) -> None:
-    problems = []
-    missing = [h for h in REQUIRED if h not in headers]
-    unknown = [h for h in headers if h and h not in COLUMNS]
-    repeated = sorted({h for h in headers if h and headers.count(h) > 1})
-    if missing:
-        problems.append(_("缺少列：%(columns)s。") % {"columns": "、".join(missing)})
-    if unknown:
-        problems.append(_("无法识别的列：%(columns)s。") % {"columns": "、".join(unknown)})
-    if repeated:
-        problems.append(_("列重复：%(columns)s。") % {"columns": "、".join(repeated)})
+    problems = header_problems(headers, required=REQUIRED, known=COLUMNS)
     if problems:
         problems.append(
             _("应有的列：%(columns)s（姓名可省略）。") % {"columns": "、".join(COLUMNS)}

@@ -468,11 +468,11 @@ class Lookups:
         return candidates[0]
 
 
-def _check_headers(kind: str, headers: list[str]) -> None:
-    expected = [c.header for c in COLUMNS[kind]]
+def header_problems(headers: list[str], *, required, known) -> list[str]:
+    """Return what is wrong with a sheet's column names: missing, unknown and repeated ones."""
     problems = []
-    missing = [h for h in expected if h not in headers]
-    unknown = [h for h in headers if h and h not in expected]
+    missing = [h for h in required if h not in headers]
+    unknown = [h for h in headers if h and h not in known]
     repeated = sorted({h for h in headers if h and headers.count(h) > 1})
     if missing:
         problems.append(_("缺少列：%(columns)s。") % {"columns": "、".join(missing)})
@@ -480,6 +480,12 @@ def _check_headers(kind: str, headers: list[str]) -> None:
         problems.append(_("无法识别的列：%(columns)s。") % {"columns": "、".join(unknown)})
     if repeated:
         problems.append(_("列重复：%(columns)s。") % {"columns": "、".join(repeated)})
+    return problems
+
+
+def _check_headers(kind: str, headers: list[str]) -> None:
+    expected = [c.header for c in COLUMNS[kind]]
+    problems = header_problems(headers, required=expected, known=expected)
     if not problems:
         return
     other = Kind.WORKERS if kind == Kind.UNITS else Kind.UNITS

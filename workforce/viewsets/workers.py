@@ -249,16 +249,8 @@ class WorkerViewSet(WorkforceViewSet):
     inspect_view_class = WorkerInspectView
     inspect_view_enabled = True
     inspect_view_fields = [
-        "name",
-        "gender",
         "id_number",
-        "mobile",
-        "education",
-        "qualification",
-        "employment_mode",
-        "contractor",
-        "federation",
-        "hire_date",
+        *services.WORKER_PROFILE_FIELDS,
         "status",
         "left_on",
         "left_reason",
