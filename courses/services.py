@@ -1,10 +1,11 @@
 """Writes for the courses app: sessions, meetings, enrolment, attendance, scores, completion.
 
 Every service runs in one transaction, writes an audit entry, sends its emails after the
-commit and raises ``EnrolmentError`` with a user-facing message when the rules forbid the
-change. Seats are decided under a row lock on the session (``_lock_session``): enrolments and
-cancellations of one session happen one at a time, so the seat count read under the lock is
-the truth.
+commit and raises ``TrainingError`` with a user-facing message when the rules forbid the
+change (``EnrolmentError``, a kind of it, for enrolling and cancelling an enrolment). Seats are
+decided under a row lock on the session (``_lock_session``, through ``lms.locking``):
+enrolments and cancellations of one session happen one at a time, so the seat count read
+under the lock is the truth.
 """
 
 import datetime as dt
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from lms.errors import DomainError
+from lms.locking import lock
 from workforce.models import Federation, Worker
 from workforce.permissions import can_manage
 from workforce.selectors import policy_for
@@ -37,8 +39,16 @@ from .models import (
 )
 
 
-class EnrolmentError(DomainError):
-    """A training change the rules do not allow; the message is shown to the user."""
+class TrainingError(DomainError):
+    """A training change the rules do not allow; the message is shown to the user.
+
+    Sessions, meetings, attendance, scores and completion raise it; enrolment raises its
+    ``EnrolmentError``.
+    """
+
+
+class EnrolmentError(TrainingError):
+    """An enrolment, or the cancellation of one, that the enrolment rules refuse."""
 
 
 # Audit actions written by these services (the admin registers their labels).
@@ -85,17 +95,13 @@ MAX_SCORE = Decimal("9999.9")
 
 def _lock_session(session: Session) -> Session:
     """Lock the session's row and return it fresh: the seats of one session change one at a time."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Lock rows inside transaction.atomic().")
-    # of=("self",): lock the session only, not the course page joined in.
-    return (
-        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
-    )
+    # lock() locks the session only (of=("self",)), not the course page joined in.
+    return lock(Session.objects.select_related("course"), session.pk)
 
 
 def _require_manager(by, federation: Federation) -> None:
     if by is None or not can_manage(by, federation):
-        raise EnrolmentError(_("您无权管理“%(name)s”的培训。") % {"name": federation.name})
+        raise TrainingError(_("您无权管理“%(name)s”的培训。") % {"name": federation.name})
 
 
 def _on_commit(func, *args, **kwargs) -> None:
@@ -104,20 +110,20 @@ def _on_commit(func, *args, **kwargs) -> None:
 
 def _check_session_dates(session: Session) -> None:
     if session.end_date < session.start_date:
-        raise EnrolmentError(_("结束日期不能早于开始日期。"))
+        raise TrainingError(_("结束日期不能早于开始日期。"))
     if session.enrol_closes < session.enrol_opens:
-        raise EnrolmentError(_("报名截止时间不能早于报名开始时间。"))
+        raise TrainingError(_("报名截止时间不能早于报名开始时间。"))
     if session.capacity is not None and session.capacity < 0:
-        raise EnrolmentError(_("名额不能为负数。"))
+        raise TrainingError(_("名额不能为负数。"))
 
 
 def _check_meeting(session: Session, meeting: Meeting) -> None:
     if meeting.end_time <= meeting.start_time:
-        raise EnrolmentError(_("课次结束时间须晚于开始时间。"))
+        raise TrainingError(_("课次结束时间须晚于开始时间。"))
     if meeting.hours is None or Decimal(meeting.hours) <= 0:
-        raise EnrolmentError(_("课次学时须大于 0。"))
+        raise TrainingError(_("课次学时须大于 0。"))
     if not session.start_date <= meeting.date <= session.end_date:
-        raise EnrolmentError(
+        raise TrainingError(
             _("课次日期 %(date)s 不在班次日期（%(start)s 至 %(end)s）之内。")
             % {"date": meeting.date, "start": session.start_date, "end": session.end_date}
         )
@@ -165,7 +171,7 @@ def create_session(
         status=status,
     )
     if status == Session.Status.CANCELLED:
-        raise EnrolmentError(_("不能新建已取消的班次。"))
+        raise TrainingError(_("不能新建已取消的班次。"))
     _check_session_dates(session)
     with transaction.atomic():
         session.save()
@@ -189,7 +195,7 @@ def update_session(*, by, session: Session, **fields) -> Session:
         session = _lock_session(session)
         _require_manager(by, session.organizer)
         if session.status == Session.Status.CANCELLED:
-            raise EnrolmentError(_("班次已取消，不能修改。"))
+            raise TrainingError(_("班次已取消，不能修改。"))
         changed = {name for name, value in fields.items() if getattr(session, name) != value}
         if "organizer" in changed:
             _require_manager(by, fields["organizer"])
@@ -220,7 +226,7 @@ def cancel_session(*, by, session: Session, reason: str = "") -> Session:
         if session.status == Session.Status.CANCELLED:
             return session
         if session.status == Session.Status.FINISHED:
-            raise EnrolmentError(_("班次已结束，不能取消。"))
+            raise TrainingError(_("班次已结束，不能取消。"))
         session.status = Session.Status.CANCELLED
         session.save(update_fields=["status"])
         _bump_meetings(session)
@@ -251,13 +257,13 @@ def add_meetings(
     created or reinstated.
     """
     if last_day < first_day:
-        raise EnrolmentError(_("结束日期不能早于开始日期。"))
+        raise TrainingError(_("结束日期不能早于开始日期。"))
     hours = _decimal(hours, _("学时"))
     with transaction.atomic():
         session = _lock_session(session)
         _require_manager(by, session.organizer)
         if session.status in (Session.Status.CANCELLED, Session.Status.FINISHED):
-            raise EnrolmentError(_("班次已取消或已结束，不能添加课次。"))
+            raise TrainingError(_("班次已取消或已结束，不能添加课次。"))
         existing = {m.date: m for m in Meeting.objects.filter(session=session)}
         created: list[Meeting] = []
         reinstated: list[Meeting] = []
@@ -312,7 +318,7 @@ def update_meeting(*, by, meeting: Meeting, **fields) -> Meeting:
     with transaction.atomic():
         session = _lock_session(meeting.session)
         _require_manager(by, session.organizer)
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, session=session)
+        meeting = lock(Meeting.objects.filter(session=session), meeting.pk)
         changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
         if not changed:
             return meeting
@@ -324,7 +330,7 @@ def update_meeting(*, by, meeting: Meeting, **fields) -> Meeting:
             .exclude(pk=meeting.pk)
             .exists()
         ):
-            raise EnrolmentError(_("%(date)s 已有课次。") % {"date": meeting.date})
+            raise TrainingError(_("%(date)s 已有课次。") % {"date": meeting.date})
         meeting.sequence += 1
         meeting.save()
         if "hours" in changed:
@@ -342,7 +348,7 @@ def cancel_meeting(*, by, meeting: Meeting) -> Meeting:
     with transaction.atomic():
         session = _lock_session(meeting.session)
         _require_manager(by, session.organizer)
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, session=session)
+        meeting = lock(Meeting.objects.filter(session=session), meeting.pk)
         if meeting.cancelled:
             return meeting
         meeting.cancelled = True
@@ -559,10 +565,8 @@ def cancel_enrolment(*, by, enrolment: Enrolment, now: dt.datetime | None = None
     now = now or timezone.now()
     with transaction.atomic():
         session = _lock_session(enrolment.session)
-        enrolment = (
-            Enrolment.objects.select_related("worker")
-            .select_for_update()
-            .get(pk=enrolment.pk, session=session)
+        enrolment = lock(
+            Enrolment.objects.select_related("worker").filter(session=session), enrolment.pk
         )
         worker = enrolment.worker
         staff = _is_staff_for(by, session, worker)
@@ -628,7 +632,7 @@ def _decimal(value, label) -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         number = None
     if number is None or not number.is_finite():
-        raise EnrolmentError(_("%(label)s“%(value)s”不是数字。") % {"label": label, "value": value})
+        raise TrainingError(_("%(label)s“%(value)s”不是数字。") % {"label": label, "value": value})
     return number
 
 
@@ -643,7 +647,7 @@ def _roster(session: Session, ids: Iterable[int]) -> dict[int, Enrolment]:
     }
     unknown = ids - set(found)
     if unknown:
-        raise EnrolmentError(
+        raise TrainingError(
             _("报名记录 %(ids)s 不在本班次的确认名单中。")
             % {"ids": "、".join(str(i) for i in sorted(unknown))}
         )
@@ -679,7 +683,7 @@ def record_attendance(*, by, meeting: Meeting, marks: dict[int, int]) -> None:
     statuses = set(Attendance.Status.values)
     for enrolment_id, status in marks.items():
         if status not in statuses:
-            raise EnrolmentError(
+            raise TrainingError(
                 _("报名记录 %(id)s 的出勤情况“%(status)s”无效。")
                 % {"id": enrolment_id, "status": status}
             )
@@ -688,7 +692,7 @@ def record_attendance(*, by, meeting: Meeting, marks: dict[int, int]) -> None:
         _require_manager(by, session.organizer)
         meeting = Meeting.objects.get(pk=meeting.pk, session=session)
         if meeting.cancelled:
-            raise EnrolmentError(_("课次已取消，不能登记考勤。"))
+            raise TrainingError(_("课次已取消，不能登记考勤。"))
         _roster(session, marks)
         rows = [
             Attendance(
@@ -719,7 +723,7 @@ def record_scores(*, by, session: Session, scores: dict[int, Decimal]) -> None:
             continue
         score = _decimal(value, _("成绩"))
         if score < 0 or score > MAX_SCORE:
-            raise EnrolmentError(_("成绩“%(value)s”超出范围。") % {"value": value})
+            raise TrainingError(_("成绩“%(value)s”超出范围。") % {"value": value})
         cleaned[enrolment_id] = score.quantize(Decimal("0.1"))
     with transaction.atomic():
         session = _lock_session(session)
@@ -743,13 +747,13 @@ def decide_completion(*, by, session: Session, today: dt.date) -> int:
         session = _lock_session(session)
         _require_manager(by, session.organizer)
         if session.status == Session.Status.CANCELLED:
-            raise EnrolmentError(_("班次已取消。"))
+            raise TrainingError(_("班次已取消。"))
         held = Meeting.objects.filter(session=session, cancelled=False)
         last_day = max(held.values_list("date", flat=True), default=None)
         if last_day is None:
-            raise EnrolmentError(_("班次没有课次，无法认定结业。"))
+            raise TrainingError(_("班次没有课次，无法认定结业。"))
         if today < last_day:
-            raise EnrolmentError(
+            raise TrainingError(
                 _("最后一次课（%(date)s）结束后才能认定结业。") % {"date": last_day}
             )
         scheduled = held.aggregate(total=Sum("hours"))["total"] or Decimal(0)
@@ -801,7 +805,7 @@ def reset_feed_token(*, user) -> CalendarFeed:
     """Give the user's calendar subscription a new secret address; the old one stops working."""
     with transaction.atomic():
         feed = feed_for(user)
-        feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
+        feed = lock(CalendarFeed, feed.pk)
         feed.token = new_feed_token()
         feed.save(update_fields=["token"])
         log(feed, "courses.reset_feed", user=user)

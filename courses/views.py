@@ -20,12 +20,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.errors import DomainError
 from workforce.models import Worker
 
 from . import selectors, services
 from .forms import CatalogFilterForm
 from .models import CatalogPage, Enrolment, Method, Session, TrainingIndexPage
-from .services import EnrolmentError
 
 COURSES_PER_PAGE = 20
 ACTIVE_ENROLMENT = (Enrolment.Status.CONFIRMED, Enrolment.Status.WAITLISTED)
@@ -165,7 +165,7 @@ def enrol(request, pk: int):
     ).exists()
     try:
         enrolment = services.enrol_worker(by=request.user, session=session, worker=worker)
-    except EnrolmentError as error:
+    except DomainError as error:
         messages.error(request, _("报名未成功：%(reason)s") % {"reason": error})
     else:
         if already:
@@ -192,7 +192,7 @@ def cancel_enrolment(request, pk: int):
     )
     try:
         services.cancel_enrolment(by=request.user, enrolment=enrolment)
-    except EnrolmentError as error:
+    except DomainError as error:
         messages.error(request, _("取消未成功：%(reason)s") % {"reason": error})
     else:
         messages.success(

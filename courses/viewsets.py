@@ -34,6 +34,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from lms.errors import DomainError
 from workforce import permissions
 from workforce.models import Worker
 from workforce.roster_import import SpreadsheetError
@@ -53,7 +54,6 @@ from .forms import (
 )
 from .models import Enrolment, Meeting, Session, TrainingType
 from .permissions import sessions_for
-from .services import EnrolmentError
 
 SESSIONS = "courses_sessions"
 CANDIDATES_SHOWN = 50
@@ -83,12 +83,12 @@ class SessionPermissionPolicy(ModelPermissionPolicy):
 
 
 class ServiceErrorMixin:
-    """Show an ``EnrolmentError`` raised while saving as an error on the form."""
+    """Show a ``DomainError`` raised while saving as an error on the form."""
 
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except EnrolmentError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
 
@@ -311,7 +311,7 @@ class MeetingsView(SessionScreen):
                 added = services.add_meetings(
                     by=request.user, session=self.session, **form.cleaned_data
                 )
-            except EnrolmentError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 if added:
@@ -327,7 +327,7 @@ class MeetingsView(SessionScreen):
         meeting = get_object_or_404(Meeting, pk=pk, session=self.session)
         try:
             services.cancel_meeting(by=self.request.user, meeting=meeting)
-        except EnrolmentError as error:
+        except DomainError as error:
             messages.error(self.request, str(error))
         else:
             messages.success(
@@ -397,7 +397,7 @@ class RosterView(SessionScreen):
                 result = services.bulk_enrol(
                     by=request.user, session=self.session, workers=form.cleaned_data["chosen"]
                 )
-            except EnrolmentError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -424,7 +424,7 @@ class RosterView(SessionScreen):
         )
         try:
             services.cancel_enrolment(by=self.request.user, enrolment=enrolment)
-        except EnrolmentError as error:
+        except DomainError as error:
             messages.error(self.request, str(error))
         else:
             messages.success(
@@ -476,7 +476,7 @@ class AttendanceView(SessionScreen):
                 services.record_attendance(
                     by=request.user, meeting=self.meeting, marks=form.marks()
                 )
-            except EnrolmentError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -525,7 +525,7 @@ class AttendanceImportView(SessionScreen):
                 if not errors:
                     try:
                         self.record(checked)
-                    except EnrolmentError as error:
+                    except DomainError as error:
                         form.add_error(None, str(error))
                     else:
                         messages.success(
@@ -586,7 +586,7 @@ class ScoresView(SessionScreen):
         if form.is_valid():
             try:
                 services.record_scores(by=request.user, session=self.session, scores=form.scores())
-            except EnrolmentError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("成绩已保存。"))
@@ -629,7 +629,7 @@ class CompletionView(SessionScreen):
             completed = services.decide_completion(
                 by=request.user, session=self.session, today=timezone.localdate()
             )
-        except EnrolmentError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return self.refresh()
         messages.success(
@@ -663,7 +663,7 @@ class CancelSessionView(SessionScreen):
                 services.cancel_session(
                     by=request.user, session=self.session, reason=form.cleaned_data["reason"]
                 )
-            except EnrolmentError as error:
+            except DomainError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(

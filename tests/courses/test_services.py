@@ -9,7 +9,7 @@ from wagtail.models import ModelLogEntry
 
 from courses import services
 from courses.models import Enrolment, Meeting, Session, TrainingType
-from courses.services import EnrolmentError
+from courses.services import EnrolmentError, TrainingError
 from tests.factories import (
     EnrolmentFactory,
     MeetingFactory,
@@ -62,7 +62,7 @@ def test_create_session_is_audited(course, county, county_staff):
 
 
 def test_create_session_needs_a_manager_of_the_organizer(course, county, outsider):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError):
         services.create_session(
             by=outsider,
             course=course,
@@ -77,7 +77,7 @@ def test_create_session_needs_a_manager_of_the_organizer(course, county, outside
 
 
 def test_create_session_refuses_end_before_start(course, county, county_staff):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError):
         services.create_session(
             by=county_staff,
             course=course,
@@ -130,7 +130,7 @@ def test_add_meetings_reinstates_a_cancelled_day(session, county_staff):
 
 
 def test_add_meetings_refuses_days_outside_the_session(session, county_staff):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError):
         services.add_meetings(
             by=county_staff,
             session=session,
@@ -198,9 +198,9 @@ def test_update_session_to_cancelled_is_a_cancellation(session, county_staff):
 
 
 def test_outsider_cannot_change_the_county_session(session, outsider):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError):
         services.update_session(by=outsider, session=session, title="x")
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError):
         services.cancel_session(by=outsider, session=session)
 
 
@@ -411,7 +411,7 @@ def test_bulk_enrol_reports_each_outcome(course, county, county_staff):
 
 
 def test_bulk_enrol_is_for_staff_of_the_organizer(session, outsider, worker):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError):
         services.bulk_enrol(by=outsider, session=session, workers=[worker])
 
 
