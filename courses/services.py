@@ -27,7 +27,7 @@ from workforce.models import Federation, Worker
 from workforce.permissions import can_manage
 from workforce.selectors import policy_for
 
-from . import completion, notifications
+from . import completion, enrolment_rules, notifications, selectors
 from .models import (
     Attendance,
     CalendarFeed,
@@ -387,14 +387,6 @@ def _is_staff_for(by, session: Session, worker: Worker) -> bool:
     )
 
 
-def _seats_taken(session: Session) -> int:
-    return Enrolment.objects.filter(session=session, status=Enrolment.Status.CONFIRMED).count()
-
-
-def _has_free_seat(session: Session) -> bool:
-    return session.capacity is None or _seats_taken(session) < session.capacity
-
-
 def _has_enrolments(session: Session) -> bool:
     return (
         Enrolment.objects.filter(session=session)
@@ -403,58 +395,14 @@ def _has_enrolments(session: Session) -> bool:
     )
 
 
-def _overlaps(a: Meeting, b: Meeting) -> bool:
-    return a.date == b.date and a.start_time < b.end_time and b.start_time < a.end_time
-
-
-def overlapping_session(session: Session, worker: Worker) -> Session | None:
-    """Return another confirmed session of ``worker`` whose meetings overlap ``session``'s."""
-    mine = list(
-        Meeting.objects.filter(session=session, cancelled=False).only(
-            "date", "start_time", "end_time"
-        )
-    )
-    if not mine:
-        return None
-    others = (
-        Meeting.objects.filter(
-            cancelled=False,
-            date__in={m.date for m in mine},
-            session__enrolments__worker=worker,
-            session__enrolments__status=Enrolment.Status.CONFIRMED,
-        )
-        .exclude(session=session)
-        .exclude(session__status=Session.Status.CANCELLED)
-        .select_related("session")
-    )
-    for other in others:
-        if any(_overlaps(meeting, other) for meeting in mine):
-            return other.session
-    return None
-
-
-def _missing_prerequisites(course: CoursePage, worker: Worker) -> list[str]:
-    required = dict(course.prerequisites.values_list("pk", "title"))
-    if not required:
-        return []
-    done = set(
-        Enrolment.objects.filter(
-            worker=worker, completed=True, session__course_id__in=required
-        ).values_list("session__course_id", flat=True)
-    )
-    return [title for pk, title in required.items() if pk not in done]
-
-
 def enrol_worker(
     *, by, session: Session, worker: Worker, now: dt.datetime | None = None
 ) -> Enrolment:
     """Enrol ``worker`` in ``session``: a seat if one is free, else the waitlist.
 
-    A worker enrols themself while the enrolment window is open and the session is open;
-    staff (``by`` manages the session's organizer or the worker's federation) may enrol at any
-    time before the session is cancelled or finished. A double submit returns the existing
-    enrolment. Refused: a worker who left, missing prerequisites, or meetings overlapping
-    another session the worker holds a confirmed seat in.
+    The worker themself or their staff (``by`` manages the session's organizer or the
+    worker's federation) may enrol them; ``enrolment_rules.decide_enrolment`` decides, from
+    the facts read under the session's lock. A double submit returns the existing enrolment.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -463,22 +411,21 @@ def enrol_worker(
         current = Enrolment.objects.filter(session=session, worker=worker).first()
         if current is not None and current.status != Enrolment.Status.CANCELLED:
             return current
-        _check_may_enrol(staff=staff, session=session, worker=worker, now=now)
-        other = overlapping_session(session, worker)
-        if other is not None:
-            raise EnrolmentError(
-                _("与已报名的班次“%(title)s”（%(start)s 至 %(end)s）上课时间冲突。")
-                % {"title": other.title, "start": other.start_date, "end": other.end_date}
-            )
-        missing = _missing_prerequisites(session.course, worker)
-        if missing:
-            raise EnrolmentError(
-                _("须先完成先修课程：%(titles)s。") % {"titles": "、".join(missing)}
-            )
-        if _has_free_seat(session):
-            status, waitlisted_at = Enrolment.Status.CONFIRMED, None
-        else:
+        decision = enrolment_rules.decide_enrolment(
+            selectors.session_facts(session, seats_taken=selectors.seats_taken(session)),
+            worker_name=worker.name,
+            worker_active=worker.status == Worker.Status.ACTIVE,
+            staff=staff,
+            now=now,
+            clash=_clash(selectors.overlapping_session(session, worker)),
+            missing=selectors.missing_prerequisites(session.course, worker),
+        )
+        if not decision.allowed:
+            raise EnrolmentError(decision.reason)
+        if decision.waitlist:
             status, waitlisted_at = Enrolment.Status.WAITLISTED, now
+        else:
+            status, waitlisted_at = Enrolment.Status.CONFIRMED, None
         enrolment = current or Enrolment(session=session, worker=worker)
         enrolment.status = status
         enrolment.waitlisted_at = waitlisted_at
@@ -500,6 +447,12 @@ def enrol_worker(
     return enrolment
 
 
+def _clash(other: Session | None) -> enrolment_rules.Clash | None:
+    if other is None:
+        return None
+    return enrolment_rules.Clash(other.title, other.start_date, other.end_date)
+
+
 def _check_actor(*, by, session: Session, worker: Worker) -> bool:
     """Refuse anyone but the worker themself and their staff; return whether ``by`` is staff."""
     staff = _is_staff_for(by, session, worker)
@@ -507,26 +460,6 @@ def _check_actor(*, by, session: Session, worker: Worker) -> bool:
     if not (staff or own):
         raise EnrolmentError(_("您无权为该工作者报名。"))
     return staff
-
-
-def _check_may_enrol(*, staff: bool, session: Session, worker: Worker, now: dt.datetime) -> None:
-    if worker.status != Worker.Status.ACTIVE:
-        raise EnrolmentError(_("%(name)s 已离职，不能报名。") % {"name": worker.name})
-    if session.status == Session.Status.CANCELLED:
-        raise EnrolmentError(_("班次已取消。"))
-    if session.status == Session.Status.FINISHED:
-        raise EnrolmentError(_("班次已结束。"))
-    if staff:
-        return
-    if session.status != Session.Status.OPEN:
-        raise EnrolmentError(_("班次当前不接受报名。"))
-    if now < session.enrol_opens:
-        raise EnrolmentError(
-            _("报名尚未开始（%(when)s 开始）。")
-            % {"when": timezone.localtime(session.enrol_opens).strftime("%Y-%m-%d %H:%M")}
-        )
-    if now > session.enrol_closes:
-        raise EnrolmentError(_("报名已截止。"))
 
 
 def bulk_enrol(*, by, session: Session, workers: Iterable[Worker]) -> BulkEnrolResult:
@@ -559,8 +492,9 @@ def bulk_enrol(*, by, session: Session, workers: Iterable[Worker]) -> BulkEnrolR
 def cancel_enrolment(*, by, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
     """Cancel an enrolment; a freed seat goes to the first waitlisted worker, who is told.
 
-    A worker cancels their own enrolment until the session's cancellation deadline; after it
-    only staff can. Cancelling twice is harmless.
+    The worker themself or their staff may cancel; ``enrolment_rules.decide_cancellation``
+    decides (a worker until the session's cancellation deadline, staff after it too).
+    Cancelling twice is harmless.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -575,10 +509,14 @@ def cancel_enrolment(*, by, enrolment: Enrolment, now: dt.datetime | None = None
             raise EnrolmentError(_("您无权取消该报名。"))
         if enrolment.status == Enrolment.Status.CANCELLED:
             return enrolment
-        if enrolment.completed:
-            raise EnrolmentError(_("已结业的报名不能取消。"))
-        if not staff and now > session.cancel_deadline:
-            raise EnrolmentError(_("已过取消报名截止时间，请联系主办单位。"))
+        decision = enrolment_rules.decide_cancellation(
+            selectors.session_facts(session, seats_taken=0),
+            completed=enrolment.completed,
+            staff=staff,
+            now=now,
+        )
+        if not decision.allowed:
+            raise EnrolmentError(decision.reason)
         was_confirmed = enrolment.status == Enrolment.Status.CONFIRMED
         enrolment.status = Enrolment.Status.CANCELLED
         enrolment.cancelled_at = now
@@ -598,12 +536,9 @@ def _promote_waitlisted(session: Session, *, by, now: dt.datetime) -> list[Enrol
     A waitlisted worker who meanwhile took a seat in an overlapping session stays on the
     waitlist and the next one is promoted.
     """
-    if session.capacity is None:
-        free = None
-    else:
-        free = session.capacity - _seats_taken(session)
-        if free <= 0:
-            return []
+    free = enrolment_rules.seats_left(session.capacity, selectors.seats_taken(session))
+    if free == 0:
+        return []
     promoted = []
     waiting = (
         Enrolment.objects.filter(session=session, status=Enrolment.Status.WAITLISTED)
@@ -613,7 +548,7 @@ def _promote_waitlisted(session: Session, *, by, now: dt.datetime) -> list[Enrol
     for enrolment in waiting:
         if free is not None and len(promoted) >= free:
             break
-        if overlapping_session(session, enrolment.worker) is not None:
+        if selectors.overlapping_session(session, enrolment.worker) is not None:
             continue
         enrolment.status = Enrolment.Status.CONFIRMED
         enrolment.save(update_fields=["status"])

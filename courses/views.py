@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from lms.errors import DomainError
 from workforce.models import Worker
 
-from . import selectors, services
+from . import enrolment_rules, selectors, services
 from .forms import CatalogFilterForm
 from .models import CatalogPage, Enrolment, Method, Session, TrainingIndexPage
 
@@ -83,7 +83,7 @@ def catalog_context(
 
 def _decorate(sessions: list[Session], worker: Worker | None, now) -> None:
     """Attach what the templates show per session: seats left, the worker's enrolment, and
-    which buttons apply (the services decide for real)."""
+    the action offered, asked of the same enrolment rules the services apply."""
     mine = selectors.enrolments_of(worker, sessions)
     for session in sessions:
         session.seats_left = selectors.seats_left(session)
@@ -91,17 +91,17 @@ def _decorate(sessions: list[Session], worker: Worker | None, now) -> None:
         if enrolment is not None and enrolment.status not in ACTIVE_ENROLMENT:
             enrolment = None
         session.my_enrolment = enrolment
-        session.enrolment_open = (
-            session.status == Session.Status.OPEN
-            and session.enrol_opens <= now <= session.enrol_closes
+        facts = selectors.session_facts(session, seats_taken=session.confirmed_count)
+        window = enrolment_rules.window(facts, now=now)
+        session.enrolment_open = window is enrolment_rules.Window.OPEN
+        session.enrolment_later = window is enrolment_rules.Window.NOT_YET
+        session.offer = enrolment_rules.offer(
+            facts,
+            enrolled=enrolment is not None,
+            completed=enrolment is not None and enrolment.completed,
+            now=now,
         )
-        session.enrolment_later = now < session.enrol_opens and session.status in (
-            Session.Status.PLANNED,
-            Session.Status.OPEN,
-        )
-        session.can_cancel = (
-            enrolment is not None and not enrolment.completed and now <= session.cancel_deadline
-        )
+        session.can_cancel = session.offer is enrolment_rules.Offer.CANCEL
 
 
 def course_context(request, *, course) -> dict:
