@@ -70,20 +70,19 @@ LOG_ACTIONS = {
 # every meeting's VEVENT (new SEQUENCE) and is announced to the enrolled workers.
 SESSION_CALENDAR_FIELDS = frozenset({"title", "location", "organizer", "course"})
 SESSION_ANNOUNCED_FIELDS = SESSION_CALENDAR_FIELDS | {"start_date", "end_date"}
-SESSION_FIELDS = frozenset(
-    {
-        "course",
-        "organizer",
-        "title",
-        "start_date",
-        "end_date",
-        "location",
-        "capacity",
-        "enrol_opens",
-        "enrol_closes",
-        "cancel_deadline",
-        "status",
-    }
+# What create_session / update_session set, in the order the session form shows them.
+SESSION_FIELDS = (
+    "course",
+    "organizer",
+    "title",
+    "start_date",
+    "end_date",
+    "location",
+    "capacity",
+    "enrol_opens",
+    "enrol_closes",
+    "cancel_deadline",
+    "status",
 )
 MEETING_FIELDS = frozenset({"date", "start_time", "end_time", "hours", "place"})
 CREDITED_STATUSES = (Attendance.Status.PRESENT, Attendance.Status.LATE)
@@ -186,7 +185,7 @@ def update_session(*, by, session: Session, **fields) -> Session:
     of every meeting. More seats promote waitlisted workers. Setting the status to cancelled
     is ``cancel_session``.
     """
-    unknown = set(fields) - SESSION_FIELDS
+    unknown = set(fields) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"update_session() cannot change {sorted(unknown)}")
     if fields.get("status") == Session.Status.CANCELLED:
@@ -265,6 +264,8 @@ def add_meetings(
         if session.status in (Session.Status.CANCELLED, Session.Status.FINISHED):
             raise TrainingError(_("班次已取消或已结束，不能添加课次。"))
         existing = {m.date: m for m in Meeting.objects.filter(session=session)}
+        # The same on every day, new or reinstated.
+        times = {"start_time": start_time, "end_time": end_time, "hours": hours, "place": place}
         created: list[Meeting] = []
         reinstated: list[Meeting] = []
         day = first_day
@@ -274,20 +275,13 @@ def add_meetings(
                 continue
             meeting = existing.get(day)
             if meeting is None:
-                meeting = Meeting(
-                    session=session,
-                    date=day,
-                    start_time=start_time,
-                    end_time=end_time,
-                    hours=hours,
-                    place=place,
-                )
+                meeting = Meeting(session=session, date=day, **times)
                 _check_meeting(session, meeting)
                 created.append(meeting)
             elif meeting.cancelled:
                 meeting.cancelled = False
-                meeting.start_time, meeting.end_time = start_time, end_time
-                meeting.hours, meeting.place = hours, place
+                for name, value in times.items():
+                    setattr(meeting, name, value)
                 meeting.sequence += 1
                 _check_meeting(session, meeting)
                 reinstated.append(meeting)
