@@ -83,14 +83,14 @@ def test_attendance_only_for_the_confirmed_roster(session, enrolment, county, co
 
 
 def test_attendance_refuses_an_unknown_status(session, enrolment, county_staff):
-    with pytest.raises(TrainingError):
+    with pytest.raises(TrainingError, match="出勤情况“42”无效"):
         services.record_attendance(
             by=county_staff, meeting=session.meetings.first(), marks={enrolment.pk: 42}
         )
 
 
 def test_outsider_cannot_record_attendance(session, enrolment, outsider):
-    with pytest.raises(TrainingError):
+    with pytest.raises(TrainingError, match="无权管理"):
         services.record_attendance(
             by=outsider, meeting=session.meetings.first(), marks={enrolment.pk: P}
         )
@@ -100,8 +100,8 @@ def test_scores_are_recorded_and_validated(session, enrolment, county_staff):
     services.record_scores(by=county_staff, session=session, scores={enrolment.pk: "86.5"})
     enrolment.refresh_from_db()
     assert enrolment.score == Decimal("86.5")
-    for bad in ("abc", "-1", "NaN"):
-        with pytest.raises(TrainingError):
+    for bad, reason in (("abc", "不是数字"), ("-1", "超出范围"), ("NaN", "不是数字")):
+        with pytest.raises(TrainingError, match=f"成绩“{bad}”{reason}"):
             services.record_scores(by=county_staff, session=session, scores={enrolment.pk: bad})
     services.record_scores(by=county_staff, session=session, scores={enrolment.pk: None})
     enrolment.refresh_from_db()
@@ -178,5 +178,5 @@ def test_decide_completion_needs_meetings(course, county_staff):
 
 
 def test_outsider_cannot_decide_completion(session, outsider):
-    with pytest.raises(TrainingError):
+    with pytest.raises(TrainingError, match="无权管理"):
         services.decide_completion(by=outsider, session=session, today=AFTER)
