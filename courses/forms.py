@@ -24,6 +24,7 @@ from workforce.roster_import import SpreadsheetUploadForm
 
 from .models import Attendance, CoursePage, Enrolment, Session, TrainingType
 from .selectors import CatalogFilters
+from .services import SESSION_FIELDS
 
 # The catalog --------------------------------------------------------------------------------
 
@@ -95,19 +96,7 @@ class SessionForm(WagtailAdminModelForm):
 
     class Meta:
         model = Session
-        fields = [
-            "course",
-            "organizer",
-            "title",
-            "start_date",
-            "end_date",
-            "location",
-            "capacity",
-            "enrol_opens",
-            "enrol_closes",
-            "cancel_deadline",
-            "status",
-        ]
+        fields = list(SESSION_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

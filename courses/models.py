@@ -19,30 +19,14 @@ from wagtail.search import index
 from workforce.models import Federation, Worker
 
 from .blocks import CourseBodyBlock
+from .choices import Method as Method  # re-exported: courses.models.Method still works
+from .choices import TrainingType
 from .page_forms import CoursePageForm
 from .search import index_terms
 
 
-class TrainingType(models.TextChoices):
-    """The four training types of §四.三, one catalog each."""
-
-    ONBOARDING = "onboarding", _("上岗培训")
-    ROTATION = "rotation", _("岗位轮训")
-    THEMATIC = "thematic", _("专题培训")
-    QUALIFICATION = "qualification", _("资格培训")
-
-
-class Method(models.TextChoices):
-    LECTURE = "lecture", _("集中授课")
-    SEMINAR = "seminar", _("座谈研讨")
-    CASE = "case", _("案例教学")
-    APPRENTICE = "apprentice", _("高师带徒")
-    PAIRING = "pairing", _("结对提升")
-    ONLINE = "online", _("网络培训")
-
-
 class CourseListingPage(Page):
-    """A page that lists courses with filters and search (``courses.views.catalog_context``).
+    """A page that lists courses with filters and search (``courses.page_context.catalog_context``).
 
     ``listing_as`` names the argument that receives the page: ``index`` or ``catalog``.
     """
@@ -53,7 +37,8 @@ class CourseListingPage(Page):
         abstract = True
 
     def get_context(self, request, *args, **kwargs):
-        from .views import catalog_context
+        # A real cycle: page_context reads through courses.selectors, which import these models.
+        from .page_context import catalog_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalog_context(request, **{self.listing_as: self}))
@@ -160,7 +145,8 @@ class CoursePage(Page):
         return index_terms(" ".join(str(part) for part in parts))
 
     def get_context(self, request, *args, **kwargs):
-        from .views import course_context
+        # A real cycle: page_context reads through courses.selectors, which import these models.
+        from .page_context import course_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_context(request, course=self))

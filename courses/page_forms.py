@@ -1,7 +1,7 @@
 """The admin form of course pages (``CoursePage.base_form_class``).
 
 Kept apart from ``courses/forms.py`` because ``courses/models.py`` imports it: nothing here
-imports the courses models.
+imports the courses models (the choices come from ``courses/choices.py``).
 """
 
 from django import forms
@@ -10,13 +10,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from workforce.permissions import federations_for
 
-QUALIFICATION = "qualification"  # TrainingType.QUALIFICATION, without importing the models
-
-
-def method_choices() -> list[tuple[str, str]]:
-    from .models import Method
-
-    return Method.choices
+from .choices import Method, TrainingType
 
 
 class CoursePageForm(WagtailAdminPageForm):
@@ -27,7 +21,7 @@ class CoursePageForm(WagtailAdminPageForm):
 
     methods = forms.MultipleChoiceField(
         label=_("培训方式"),
-        choices=method_choices,
+        choices=Method.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -44,12 +38,12 @@ class CoursePageForm(WagtailAdminPageForm):
     def clean_methods(self) -> list[str]:
         # Stored in the order of the choices, whatever order the browser sent.
         chosen = set(self.cleaned_data["methods"])
-        return [value for value, _label in method_choices() if value in chosen]
+        return [value for value in Method.values if value in chosen]
 
     def clean(self):
         cleaned = super().clean()
         if (
-            self.instance.training_type == QUALIFICATION
+            self.instance.training_type == TrainingType.QUALIFICATION
             and cleaned.get("pass_score") is None
             and "pass_score" not in self.errors
         ):

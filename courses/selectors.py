@@ -25,12 +25,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workforce.models import Federation, PolicyParameters, Posting, Worker, subtree_q
 from workforce.policy import POLICY_FIELDS, Policy, resolve_policy
 from workforce.selectors import outermost_paths, policy_for
 
+from . import enrolment_rules
 from .compliance import (
     Completion,
     Evidence,
@@ -423,10 +425,13 @@ def upcoming_q(today: dt.date, prefix: str = "") -> Q:
 
 
 def enrolment_open_q(now: dt.datetime, prefix: str = "") -> Q:
-    """Return a Q for sessions a worker may enrol in themself at ``now`` (seats aside)."""
+    """Return a Q for sessions a worker may enrol in themself at ``now`` (seats aside).
+
+    ``enrolment_rules.window`` as a filter: the rule's status, both ends of the window included.
+    """
     return Q(
         **{
-            f"{prefix}status": Session.Status.OPEN,
+            f"{prefix}status": enrolment_rules.SELF_ENROLMENT_STATUS,
             f"{prefix}enrol_opens__lte": now,
             f"{prefix}enrol_closes__gte": now,
         }
@@ -469,13 +474,14 @@ def with_schedule(sessions: QuerySet[Session]) -> QuerySet[Session]:
 
 def seats_left(session: Session) -> int | None:
     """Return the free seats of a session loaded ``with_seats``; None when unlimited."""
-    if session.capacity is None:
-        return None
-    return max(session.capacity - session.confirmed_count, 0)
+    return enrolment_rules.seats_left(session.capacity, session.confirmed_count)
 
 
 def free_seat_sessions(now: dt.datetime) -> QuerySet[Session]:
-    """Return the sessions open for enrolment at ``now`` that still have a free seat."""
+    """Return the sessions open for enrolment at ``now`` that still have a free seat.
+
+    ``enrolment_rules.has_free_seat`` as a filter: unlimited, or fewer confirmed than seats.
+    """
     return with_seats(Session.objects.filter(enrolment_open_q(now))).filter(
         Q(capacity__isnull=True) | Q(confirmed_count__lt=F("capacity"))
     )
@@ -567,6 +573,76 @@ def session_page(pk: int) -> tuple[Session, list[Meeting]]:
     sessions = public_sessions().select_related("course", "organizer")
     session = with_schedule(with_seats(sessions)).get(pk=pk)
     return session, list(session.meetings.order_by("date", "start_time"))
+
+
+# What the enrolment rules read (``courses.enrolment_rules``) ------------------------------------
+
+
+def session_facts(session: Session, *, seats_taken: int) -> enrolment_rules.SessionFacts:
+    """Return the enrolment rules' view of ``session`` (no query), its times in local time."""
+    return enrolment_rules.SessionFacts(
+        status=session.status,
+        enrol_opens=timezone.localtime(session.enrol_opens),
+        enrol_closes=timezone.localtime(session.enrol_closes),
+        cancel_deadline=timezone.localtime(session.cancel_deadline),
+        capacity=session.capacity,
+        seats_taken=seats_taken,
+    )
+
+
+def seats_taken(session: Session) -> int:
+    """Return the number of confirmed enrolments of ``session`` (1 query)."""
+    return Enrolment.objects.filter(session=session, status=Enrolment.Status.CONFIRMED).count()
+
+
+def _slot(meeting: Meeting) -> enrolment_rules.Slot:
+    return enrolment_rules.Slot(meeting.date, meeting.start_time, meeting.end_time)
+
+
+def overlapping_session(session: Session, worker: Worker) -> Session | None:
+    """Return another confirmed session of ``worker`` whose meetings overlap ``session``'s.
+
+    Held meetings only, in sessions not cancelled (2 queries, 1 when ``session`` has none).
+    """
+    mine = [
+        _slot(meeting)
+        for meeting in Meeting.objects.filter(session=session, cancelled=False).only(
+            "date", "start_time", "end_time"
+        )
+    ]
+    if not mine:
+        return None
+    others = (
+        Meeting.objects.filter(
+            cancelled=False,
+            date__in={slot.date for slot in mine},
+            session__enrolments__worker=worker,
+            session__enrolments__status=Enrolment.Status.CONFIRMED,
+        )
+        .exclude(session=session)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .select_related("session")
+    )
+    for other in others:
+        if any(enrolment_rules.overlaps(slot, _slot(other)) for slot in mine):
+            return other.session
+    return None
+
+
+def missing_prerequisites(course: CoursePage, worker: Worker) -> list[str]:
+    """Return the titles of ``course``'s prerequisites ``worker`` has not completed yet.
+
+    1 query, 2 when the course has prerequisites.
+    """
+    required = dict(course.prerequisites.values_list("pk", "title"))
+    if not required:
+        return []
+    completed = set(
+        Enrolment.objects.filter(
+            worker=worker, completed=True, session__course_id__in=required
+        ).values_list("session__course_id", flat=True)
+    )
+    return enrolment_rules.missing_prerequisites(required, completed)
 
 
 # Staff screens -------------------------------------------------------------------------------

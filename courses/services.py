@@ -1,10 +1,11 @@
 """Writes for the courses app: sessions, meetings, enrolment, attendance, scores, completion.
 
 Every service runs in one transaction, writes an audit entry, sends its emails after the
-commit and raises ``EnrolmentError`` with a user-facing message when the rules forbid the
-change. Seats are decided under a row lock on the session (``_lock_session``): enrolments and
-cancellations of one session happen one at a time, so the seat count read under the lock is
-the truth.
+commit and raises ``TrainingError`` with a user-facing message when the rules forbid the
+change (``EnrolmentError``, a kind of it, for enrolling and cancelling an enrolment). Seats are
+decided under a row lock on the session (``_lock_session``, through ``lms.locking``):
+enrolments and cancellations of one session happen one at a time, so the seat count read
+under the lock is the truth.
 """
 
 import datetime as dt
@@ -21,11 +22,12 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from lms.errors import DomainError
+from lms.locking import lock
 from workforce.models import Federation, Worker
 from workforce.permissions import can_manage
 from workforce.selectors import policy_for
 
-from . import completion, notifications
+from . import completion, enrolment_rules, notifications, selectors
 from .models import (
     Attendance,
     CalendarFeed,
@@ -37,8 +39,16 @@ from .models import (
 )
 
 
-class EnrolmentError(DomainError):
-    """A training change the rules do not allow; the message is shown to the user."""
+class TrainingError(DomainError):
+    """A training change the rules do not allow; the message is shown to the user.
+
+    Sessions, meetings, attendance, scores and completion raise it; enrolment raises its
+    ``EnrolmentError``.
+    """
+
+
+class EnrolmentError(TrainingError):
+    """An enrolment, or the cancellation of one, that the enrolment rules refuse."""
 
 
 # Audit actions written by these services (the admin registers their labels).
@@ -60,20 +70,19 @@ LOG_ACTIONS = {
 # every meeting's VEVENT (new SEQUENCE) and is announced to the enrolled workers.
 SESSION_CALENDAR_FIELDS = frozenset({"title", "location", "organizer", "course"})
 SESSION_ANNOUNCED_FIELDS = SESSION_CALENDAR_FIELDS | {"start_date", "end_date"}
-SESSION_FIELDS = frozenset(
-    {
-        "course",
-        "organizer",
-        "title",
-        "start_date",
-        "end_date",
-        "location",
-        "capacity",
-        "enrol_opens",
-        "enrol_closes",
-        "cancel_deadline",
-        "status",
-    }
+# What create_session / update_session set, in the order the session form shows them.
+SESSION_FIELDS = (
+    "course",
+    "organizer",
+    "title",
+    "start_date",
+    "end_date",
+    "location",
+    "capacity",
+    "enrol_opens",
+    "enrol_closes",
+    "cancel_deadline",
+    "status",
 )
 MEETING_FIELDS = frozenset({"date", "start_time", "end_time", "hours", "place"})
 CREDITED_STATUSES = (Attendance.Status.PRESENT, Attendance.Status.LATE)
@@ -85,17 +94,13 @@ MAX_SCORE = Decimal("9999.9")
 
 def _lock_session(session: Session) -> Session:
     """Lock the session's row and return it fresh: the seats of one session change one at a time."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Lock rows inside transaction.atomic().")
-    # of=("self",): lock the session only, not the course page joined in.
-    return (
-        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
-    )
+    # lock() locks the session only (of=("self",)), not the course page joined in.
+    return lock(Session.objects.select_related("course"), session.pk)
 
 
 def _require_manager(by, federation: Federation) -> None:
     if by is None or not can_manage(by, federation):
-        raise EnrolmentError(_("您无权管理“%(name)s”的培训。") % {"name": federation.name})
+        raise TrainingError(_("您无权管理“%(name)s”的培训。") % {"name": federation.name})
 
 
 def _on_commit(func, *args, **kwargs) -> None:
@@ -104,20 +109,20 @@ def _on_commit(func, *args, **kwargs) -> None:
 
 def _check_session_dates(session: Session) -> None:
     if session.end_date < session.start_date:
-        raise EnrolmentError(_("结束日期不能早于开始日期。"))
+        raise TrainingError(_("结束日期不能早于开始日期。"))
     if session.enrol_closes < session.enrol_opens:
-        raise EnrolmentError(_("报名截止时间不能早于报名开始时间。"))
+        raise TrainingError(_("报名截止时间不能早于报名开始时间。"))
     if session.capacity is not None and session.capacity < 0:
-        raise EnrolmentError(_("名额不能为负数。"))
+        raise TrainingError(_("名额不能为负数。"))
 
 
 def _check_meeting(session: Session, meeting: Meeting) -> None:
     if meeting.end_time <= meeting.start_time:
-        raise EnrolmentError(_("课次结束时间须晚于开始时间。"))
+        raise TrainingError(_("课次结束时间须晚于开始时间。"))
     if meeting.hours is None or Decimal(meeting.hours) <= 0:
-        raise EnrolmentError(_("课次学时须大于 0。"))
+        raise TrainingError(_("课次学时须大于 0。"))
     if not session.start_date <= meeting.date <= session.end_date:
-        raise EnrolmentError(
+        raise TrainingError(
             _("课次日期 %(date)s 不在班次日期（%(start)s 至 %(end)s）之内。")
             % {"date": meeting.date, "start": session.start_date, "end": session.end_date}
         )
@@ -165,7 +170,7 @@ def create_session(
         status=status,
     )
     if status == Session.Status.CANCELLED:
-        raise EnrolmentError(_("不能新建已取消的班次。"))
+        raise TrainingError(_("不能新建已取消的班次。"))
     _check_session_dates(session)
     with transaction.atomic():
         session.save()
@@ -180,7 +185,7 @@ def update_session(*, by, session: Session, **fields) -> Session:
     of every meeting. More seats promote waitlisted workers. Setting the status to cancelled
     is ``cancel_session``.
     """
-    unknown = set(fields) - SESSION_FIELDS
+    unknown = set(fields) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"update_session() cannot change {sorted(unknown)}")
     if fields.get("status") == Session.Status.CANCELLED:
@@ -189,7 +194,7 @@ def update_session(*, by, session: Session, **fields) -> Session:
         session = _lock_session(session)
         _require_manager(by, session.organizer)
         if session.status == Session.Status.CANCELLED:
-            raise EnrolmentError(_("班次已取消，不能修改。"))
+            raise TrainingError(_("班次已取消，不能修改。"))
         changed = {name for name, value in fields.items() if getattr(session, name) != value}
         if "organizer" in changed:
             _require_manager(by, fields["organizer"])
@@ -220,7 +225,7 @@ def cancel_session(*, by, session: Session, reason: str = "") -> Session:
         if session.status == Session.Status.CANCELLED:
             return session
         if session.status == Session.Status.FINISHED:
-            raise EnrolmentError(_("班次已结束，不能取消。"))
+            raise TrainingError(_("班次已结束，不能取消。"))
         session.status = Session.Status.CANCELLED
         session.save(update_fields=["status"])
         _bump_meetings(session)
@@ -251,14 +256,16 @@ def add_meetings(
     created or reinstated.
     """
     if last_day < first_day:
-        raise EnrolmentError(_("结束日期不能早于开始日期。"))
+        raise TrainingError(_("结束日期不能早于开始日期。"))
     hours = _decimal(hours, _("学时"))
     with transaction.atomic():
         session = _lock_session(session)
         _require_manager(by, session.organizer)
         if session.status in (Session.Status.CANCELLED, Session.Status.FINISHED):
-            raise EnrolmentError(_("班次已取消或已结束，不能添加课次。"))
+            raise TrainingError(_("班次已取消或已结束，不能添加课次。"))
         existing = {m.date: m for m in Meeting.objects.filter(session=session)}
+        # The same on every day, new or reinstated.
+        times = {"start_time": start_time, "end_time": end_time, "hours": hours, "place": place}
         created: list[Meeting] = []
         reinstated: list[Meeting] = []
         day = first_day
@@ -268,20 +275,13 @@ def add_meetings(
                 continue
             meeting = existing.get(day)
             if meeting is None:
-                meeting = Meeting(
-                    session=session,
-                    date=day,
-                    start_time=start_time,
-                    end_time=end_time,
-                    hours=hours,
-                    place=place,
-                )
+                meeting = Meeting(session=session, date=day, **times)
                 _check_meeting(session, meeting)
                 created.append(meeting)
             elif meeting.cancelled:
                 meeting.cancelled = False
-                meeting.start_time, meeting.end_time = start_time, end_time
-                meeting.hours, meeting.place = hours, place
+                for name, value in times.items():
+                    setattr(meeting, name, value)
                 meeting.sequence += 1
                 _check_meeting(session, meeting)
                 reinstated.append(meeting)
@@ -312,7 +312,7 @@ def update_meeting(*, by, meeting: Meeting, **fields) -> Meeting:
     with transaction.atomic():
         session = _lock_session(meeting.session)
         _require_manager(by, session.organizer)
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, session=session)
+        meeting = lock(Meeting.objects.filter(session=session), meeting.pk)
         changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
         if not changed:
             return meeting
@@ -324,7 +324,7 @@ def update_meeting(*, by, meeting: Meeting, **fields) -> Meeting:
             .exclude(pk=meeting.pk)
             .exists()
         ):
-            raise EnrolmentError(_("%(date)s 已有课次。") % {"date": meeting.date})
+            raise TrainingError(_("%(date)s 已有课次。") % {"date": meeting.date})
         meeting.sequence += 1
         meeting.save()
         if "hours" in changed:
@@ -342,7 +342,7 @@ def cancel_meeting(*, by, meeting: Meeting) -> Meeting:
     with transaction.atomic():
         session = _lock_session(meeting.session)
         _require_manager(by, session.organizer)
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, session=session)
+        meeting = lock(Meeting.objects.filter(session=session), meeting.pk)
         if meeting.cancelled:
             return meeting
         meeting.cancelled = True
@@ -381,14 +381,6 @@ def _is_staff_for(by, session: Session, worker: Worker) -> bool:
     )
 
 
-def _seats_taken(session: Session) -> int:
-    return Enrolment.objects.filter(session=session, status=Enrolment.Status.CONFIRMED).count()
-
-
-def _has_free_seat(session: Session) -> bool:
-    return session.capacity is None or _seats_taken(session) < session.capacity
-
-
 def _has_enrolments(session: Session) -> bool:
     return (
         Enrolment.objects.filter(session=session)
@@ -397,58 +389,14 @@ def _has_enrolments(session: Session) -> bool:
     )
 
 
-def _overlaps(a: Meeting, b: Meeting) -> bool:
-    return a.date == b.date and a.start_time < b.end_time and b.start_time < a.end_time
-
-
-def overlapping_session(session: Session, worker: Worker) -> Session | None:
-    """Return another confirmed session of ``worker`` whose meetings overlap ``session``'s."""
-    mine = list(
-        Meeting.objects.filter(session=session, cancelled=False).only(
-            "date", "start_time", "end_time"
-        )
-    )
-    if not mine:
-        return None
-    others = (
-        Meeting.objects.filter(
-            cancelled=False,
-            date__in={m.date for m in mine},
-            session__enrolments__worker=worker,
-            session__enrolments__status=Enrolment.Status.CONFIRMED,
-        )
-        .exclude(session=session)
-        .exclude(session__status=Session.Status.CANCELLED)
-        .select_related("session")
-    )
-    for other in others:
-        if any(_overlaps(meeting, other) for meeting in mine):
-            return other.session
-    return None
-
-
-def _missing_prerequisites(course: CoursePage, worker: Worker) -> list[str]:
-    required = dict(course.prerequisites.values_list("pk", "title"))
-    if not required:
-        return []
-    done = set(
-        Enrolment.objects.filter(
-            worker=worker, completed=True, session__course_id__in=required
-        ).values_list("session__course_id", flat=True)
-    )
-    return [title for pk, title in required.items() if pk not in done]
-
-
 def enrol_worker(
     *, by, session: Session, worker: Worker, now: dt.datetime | None = None
 ) -> Enrolment:
     """Enrol ``worker`` in ``session``: a seat if one is free, else the waitlist.
 
-    A worker enrols themself while the enrolment window is open and the session is open;
-    staff (``by`` manages the session's organizer or the worker's federation) may enrol at any
-    time before the session is cancelled or finished. A double submit returns the existing
-    enrolment. Refused: a worker who left, missing prerequisites, or meetings overlapping
-    another session the worker holds a confirmed seat in.
+    The worker themself or their staff (``by`` manages the session's organizer or the
+    worker's federation) may enrol them; ``enrolment_rules.decide_enrolment`` decides, from
+    the facts read under the session's lock. A double submit returns the existing enrolment.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -457,22 +405,21 @@ def enrol_worker(
         current = Enrolment.objects.filter(session=session, worker=worker).first()
         if current is not None and current.status != Enrolment.Status.CANCELLED:
             return current
-        _check_may_enrol(staff=staff, session=session, worker=worker, now=now)
-        other = overlapping_session(session, worker)
-        if other is not None:
-            raise EnrolmentError(
-                _("与已报名的班次“%(title)s”（%(start)s 至 %(end)s）上课时间冲突。")
-                % {"title": other.title, "start": other.start_date, "end": other.end_date}
-            )
-        missing = _missing_prerequisites(session.course, worker)
-        if missing:
-            raise EnrolmentError(
-                _("须先完成先修课程：%(titles)s。") % {"titles": "、".join(missing)}
-            )
-        if _has_free_seat(session):
-            status, waitlisted_at = Enrolment.Status.CONFIRMED, None
-        else:
+        decision = enrolment_rules.decide_enrolment(
+            selectors.session_facts(session, seats_taken=selectors.seats_taken(session)),
+            worker_name=worker.name,
+            worker_active=worker.status == Worker.Status.ACTIVE,
+            staff=staff,
+            now=now,
+            clash=_clash(selectors.overlapping_session(session, worker)),
+            missing=selectors.missing_prerequisites(session.course, worker),
+        )
+        if not decision.allowed:
+            raise EnrolmentError(decision.reason)
+        if decision.waitlist:
             status, waitlisted_at = Enrolment.Status.WAITLISTED, now
+        else:
+            status, waitlisted_at = Enrolment.Status.CONFIRMED, None
         enrolment = current or Enrolment(session=session, worker=worker)
         enrolment.status = status
         enrolment.waitlisted_at = waitlisted_at
@@ -494,6 +441,12 @@ def enrol_worker(
     return enrolment
 
 
+def _clash(other: Session | None) -> enrolment_rules.Clash | None:
+    if other is None:
+        return None
+    return enrolment_rules.Clash(other.title, other.start_date, other.end_date)
+
+
 def _check_actor(*, by, session: Session, worker: Worker) -> bool:
     """Refuse anyone but the worker themself and their staff; return whether ``by`` is staff."""
     staff = _is_staff_for(by, session, worker)
@@ -501,26 +454,6 @@ def _check_actor(*, by, session: Session, worker: Worker) -> bool:
     if not (staff or own):
         raise EnrolmentError(_("您无权为该工作者报名。"))
     return staff
-
-
-def _check_may_enrol(*, staff: bool, session: Session, worker: Worker, now: dt.datetime) -> None:
-    if worker.status != Worker.Status.ACTIVE:
-        raise EnrolmentError(_("%(name)s 已离职，不能报名。") % {"name": worker.name})
-    if session.status == Session.Status.CANCELLED:
-        raise EnrolmentError(_("班次已取消。"))
-    if session.status == Session.Status.FINISHED:
-        raise EnrolmentError(_("班次已结束。"))
-    if staff:
-        return
-    if session.status != Session.Status.OPEN:
-        raise EnrolmentError(_("班次当前不接受报名。"))
-    if now < session.enrol_opens:
-        raise EnrolmentError(
-            _("报名尚未开始（%(when)s 开始）。")
-            % {"when": timezone.localtime(session.enrol_opens).strftime("%Y-%m-%d %H:%M")}
-        )
-    if now > session.enrol_closes:
-        raise EnrolmentError(_("报名已截止。"))
 
 
 def bulk_enrol(*, by, session: Session, workers: Iterable[Worker]) -> BulkEnrolResult:
@@ -553,16 +486,15 @@ def bulk_enrol(*, by, session: Session, workers: Iterable[Worker]) -> BulkEnrolR
 def cancel_enrolment(*, by, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
     """Cancel an enrolment; a freed seat goes to the first waitlisted worker, who is told.
 
-    A worker cancels their own enrolment until the session's cancellation deadline; after it
-    only staff can. Cancelling twice is harmless.
+    The worker themself or their staff may cancel; ``enrolment_rules.decide_cancellation``
+    decides (a worker until the session's cancellation deadline, staff after it too).
+    Cancelling twice is harmless.
     """
     now = now or timezone.now()
     with transaction.atomic():
         session = _lock_session(enrolment.session)
-        enrolment = (
-            Enrolment.objects.select_related("worker")
-            .select_for_update()
-            .get(pk=enrolment.pk, session=session)
+        enrolment = lock(
+            Enrolment.objects.select_related("worker").filter(session=session), enrolment.pk
         )
         worker = enrolment.worker
         staff = _is_staff_for(by, session, worker)
@@ -571,10 +503,14 @@ def cancel_enrolment(*, by, enrolment: Enrolment, now: dt.datetime | None = None
             raise EnrolmentError(_("您无权取消该报名。"))
         if enrolment.status == Enrolment.Status.CANCELLED:
             return enrolment
-        if enrolment.completed:
-            raise EnrolmentError(_("已结业的报名不能取消。"))
-        if not staff and now > session.cancel_deadline:
-            raise EnrolmentError(_("已过取消报名截止时间，请联系主办单位。"))
+        decision = enrolment_rules.decide_cancellation(
+            selectors.session_facts(session, seats_taken=0),
+            completed=enrolment.completed,
+            staff=staff,
+            now=now,
+        )
+        if not decision.allowed:
+            raise EnrolmentError(decision.reason)
         was_confirmed = enrolment.status == Enrolment.Status.CONFIRMED
         enrolment.status = Enrolment.Status.CANCELLED
         enrolment.cancelled_at = now
@@ -594,12 +530,9 @@ def _promote_waitlisted(session: Session, *, by, now: dt.datetime) -> list[Enrol
     A waitlisted worker who meanwhile took a seat in an overlapping session stays on the
     waitlist and the next one is promoted.
     """
-    if session.capacity is None:
-        free = None
-    else:
-        free = session.capacity - _seats_taken(session)
-        if free <= 0:
-            return []
+    free = enrolment_rules.seats_left(session.capacity, selectors.seats_taken(session))
+    if free == 0:
+        return []
     promoted = []
     waiting = (
         Enrolment.objects.filter(session=session, status=Enrolment.Status.WAITLISTED)
@@ -609,7 +542,7 @@ def _promote_waitlisted(session: Session, *, by, now: dt.datetime) -> list[Enrol
     for enrolment in waiting:
         if free is not None and len(promoted) >= free:
             break
-        if overlapping_session(session, enrolment.worker) is not None:
+        if selectors.overlapping_session(session, enrolment.worker) is not None:
             continue
         enrolment.status = Enrolment.Status.CONFIRMED
         enrolment.save(update_fields=["status"])
@@ -628,7 +561,7 @@ def _decimal(value, label) -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         number = None
     if number is None or not number.is_finite():
-        raise EnrolmentError(_("%(label)s“%(value)s”不是数字。") % {"label": label, "value": value})
+        raise TrainingError(_("%(label)s“%(value)s”不是数字。") % {"label": label, "value": value})
     return number
 
 
@@ -643,7 +576,7 @@ def _roster(session: Session, ids: Iterable[int]) -> dict[int, Enrolment]:
     }
     unknown = ids - set(found)
     if unknown:
-        raise EnrolmentError(
+        raise TrainingError(
             _("报名记录 %(ids)s 不在本班次的确认名单中。")
             % {"ids": "、".join(str(i) for i in sorted(unknown))}
         )
@@ -679,7 +612,7 @@ def record_attendance(*, by, meeting: Meeting, marks: dict[int, int]) -> None:
     statuses = set(Attendance.Status.values)
     for enrolment_id, status in marks.items():
         if status not in statuses:
-            raise EnrolmentError(
+            raise TrainingError(
                 _("报名记录 %(id)s 的出勤情况“%(status)s”无效。")
                 % {"id": enrolment_id, "status": status}
             )
@@ -688,7 +621,7 @@ def record_attendance(*, by, meeting: Meeting, marks: dict[int, int]) -> None:
         _require_manager(by, session.organizer)
         meeting = Meeting.objects.get(pk=meeting.pk, session=session)
         if meeting.cancelled:
-            raise EnrolmentError(_("课次已取消，不能登记考勤。"))
+            raise TrainingError(_("课次已取消，不能登记考勤。"))
         _roster(session, marks)
         rows = [
             Attendance(
@@ -719,7 +652,7 @@ def record_scores(*, by, session: Session, scores: dict[int, Decimal]) -> None:
             continue
         score = _decimal(value, _("成绩"))
         if score < 0 or score > MAX_SCORE:
-            raise EnrolmentError(_("成绩“%(value)s”超出范围。") % {"value": value})
+            raise TrainingError(_("成绩“%(value)s”超出范围。") % {"value": value})
         cleaned[enrolment_id] = score.quantize(Decimal("0.1"))
     with transaction.atomic():
         session = _lock_session(session)
@@ -743,13 +676,13 @@ def decide_completion(*, by, session: Session, today: dt.date) -> int:
         session = _lock_session(session)
         _require_manager(by, session.organizer)
         if session.status == Session.Status.CANCELLED:
-            raise EnrolmentError(_("班次已取消。"))
+            raise TrainingError(_("班次已取消。"))
         held = Meeting.objects.filter(session=session, cancelled=False)
         last_day = max(held.values_list("date", flat=True), default=None)
         if last_day is None:
-            raise EnrolmentError(_("班次没有课次，无法认定结业。"))
+            raise TrainingError(_("班次没有课次，无法认定结业。"))
         if today < last_day:
-            raise EnrolmentError(
+            raise TrainingError(
                 _("最后一次课（%(date)s）结束后才能认定结业。") % {"date": last_day}
             )
         scheduled = held.aggregate(total=Sum("hours"))["total"] or Decimal(0)
@@ -801,7 +734,7 @@ def reset_feed_token(*, user) -> CalendarFeed:
     """Give the user's calendar subscription a new secret address; the old one stops working."""
     with transaction.atomic():
         feed = feed_for(user)
-        feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
+        feed = lock(CalendarFeed, feed.pk)
         feed.token = new_feed_token()
         feed.save(update_fields=["token"])
         log(feed, "courses.reset_feed", user=user)

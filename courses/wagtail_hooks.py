@@ -1,22 +1,26 @@
 """Admin wiring for the courses app."""
 
 from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from workforce.models import subtree_q
-from workforce.permissions import can_manage, managed_paths
+from workforce.permissions import can_manage, is_federation_staff, managed_paths
 
+from . import compliance_views as views
 from .catalogs import sync_course_type
 from .models import CoursePage, Session
+from .reminders import REMINDER_ACTION
+from .services import LOG_ACTIONS
 from .viewsets import PERMISSION_POLICY, TrainingViewSetGroup
 
 
 # Audit actions of courses/services.py (labels shown in the admin's history).
 @hooks.register("register_log_actions")
 def register_courses_actions(actions):
-    from .services import LOG_ACTIONS
-
     for action, label in LOG_ACTIONS.items():
         actions.register_action(action, label, label)
 
@@ -75,10 +79,6 @@ def keep_course_type(request, page):
 
 @hooks.register("register_admin_urls")
 def register_compliance_urls():
-    from django.urls import path
-
-    from . import compliance_views as views
-
     return [
         path("compliance/", views.ComplianceDashboardView.as_view(), name="courses_compliance"),
         path(
@@ -101,12 +101,6 @@ def register_compliance_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_compliance_menu_item():
-    from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _
-    from wagtail.admin.menu import MenuItem
-
-    from workforce.permissions import is_federation_staff
-
     class ComplianceMenuItem(MenuItem):
         def is_shown(self, request):
             return is_federation_staff(request.user)
@@ -118,8 +112,4 @@ def register_compliance_menu_item():
 
 @hooks.register("register_log_actions")
 def register_compliance_actions(actions):
-    from django.utils.translation import gettext_lazy as _
-
-    from .reminders import REMINDER_ACTION
-
     actions.register_action(REMINDER_ACTION, _("培训期限提醒"), _("发送培训期限提醒邮件"))

@@ -7,7 +7,7 @@ import pytest
 
 from courses import completion, services
 from courses.models import Attendance, Enrolment, Session, TrainingType
-from courses.services import EnrolmentError
+from courses.services import TrainingError
 from tests.factories import EnrolmentFactory, SessionFactory, add_meeting_days, make_course
 from workforce.models import PolicyParameters
 
@@ -57,7 +57,7 @@ def test_cancelled_meeting_no_longer_counts(session, enrolment, county_staff):
     services.cancel_meeting(by=county_staff, meeting=session.meetings.last())
     enrolment.refresh_from_db()
     assert enrolment.credited_hours == 12
-    with pytest.raises(EnrolmentError, match="已取消"):
+    with pytest.raises(TrainingError, match="已取消"):
         services.record_attendance(
             by=county_staff, meeting=session.meetings.last(), marks={enrolment.pk: P}
         )
@@ -75,7 +75,7 @@ def test_attendance_only_for_the_confirmed_roster(session, enrolment, county, co
     elsewhere = EnrolmentFactory(session=SessionFactory(course=session.course))
     meeting = session.meetings.first()
     for stranger in (waiting, elsewhere):
-        with pytest.raises(EnrolmentError, match=str(stranger.pk)):
+        with pytest.raises(TrainingError, match=str(stranger.pk)):
             services.record_attendance(
                 by=county_staff, meeting=meeting, marks={enrolment.pk: P, stranger.pk: P}
             )
@@ -83,14 +83,14 @@ def test_attendance_only_for_the_confirmed_roster(session, enrolment, county, co
 
 
 def test_attendance_refuses_an_unknown_status(session, enrolment, county_staff):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="出勤情况“42”无效"):
         services.record_attendance(
             by=county_staff, meeting=session.meetings.first(), marks={enrolment.pk: 42}
         )
 
 
 def test_outsider_cannot_record_attendance(session, enrolment, outsider):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="无权管理"):
         services.record_attendance(
             by=outsider, meeting=session.meetings.first(), marks={enrolment.pk: P}
         )
@@ -100,8 +100,8 @@ def test_scores_are_recorded_and_validated(session, enrolment, county_staff):
     services.record_scores(by=county_staff, session=session, scores={enrolment.pk: "86.5"})
     enrolment.refresh_from_db()
     assert enrolment.score == Decimal("86.5")
-    for bad in ("abc", "-1", "NaN"):
-        with pytest.raises(EnrolmentError):
+    for bad, reason in (("abc", "不是数字"), ("-1", "超出范围"), ("NaN", "不是数字")):
+        with pytest.raises(TrainingError, match=f"成绩“{bad}”{reason}"):
             services.record_scores(by=county_staff, session=session, scores={enrolment.pk: bad})
     services.record_scores(by=county_staff, session=session, scores={enrolment.pk: None})
     enrolment.refresh_from_db()
@@ -167,16 +167,16 @@ def test_decision_can_be_revised(session, county_staff):
 
 
 def test_decide_completion_waits_for_the_last_meeting(session, county_staff):
-    with pytest.raises(EnrolmentError, match="2030-03-08"):
+    with pytest.raises(TrainingError, match="2030-03-08"):
         services.decide_completion(by=county_staff, session=session, today=dt.date(2030, 3, 7))
 
 
 def test_decide_completion_needs_meetings(course, county_staff):
     session = SessionFactory(course=course)
-    with pytest.raises(EnrolmentError, match="没有课次"):
+    with pytest.raises(TrainingError, match="没有课次"):
         services.decide_completion(by=county_staff, session=session, today=AFTER)
 
 
 def test_outsider_cannot_decide_completion(session, outsider):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="无权管理"):
         services.decide_completion(by=outsider, session=session, today=AFTER)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
+from courses import enrolment_rules, selectors
 from courses.catalogs import ensure_catalogs
 from courses.models import CatalogPage, CoursePage, Enrolment, Session, TrainingType
 from courses.search import index_terms, query_terms
@@ -548,3 +549,22 @@ def test_another_worker_sees_seats_taken_by_others(client, course):
     other = WorkerFactory(federation=course.organizer)
     html = login(client, other.user).get(course.url).content.decode()
     assert "剩余 1 个（共 2 个）" in html
+
+
+@pytest.mark.parametrize("status", [s.value for s in Session.Status])
+@pytest.mark.parametrize(
+    "now",
+    [
+        dt.datetime(2019, 12, 31, 23, 59, tzinfo=dt.UTC),
+        dt.datetime(2020, 1, 1, tzinfo=dt.UTC),  # the window opens
+        dt.datetime(2025, 6, 1, tzinfo=dt.UTC),
+        dt.datetime(2030, 3, 1, tzinfo=dt.UTC),  # the window closes
+        dt.datetime(2030, 3, 1, 0, 1, tzinfo=dt.UTC),
+    ],
+)
+def test_the_window_filter_agrees_with_the_rule(course, status, now):
+    session = SessionFactory(course=course, status=status)
+    facts = selectors.session_facts(session, seats_taken=0)
+    by_rule = enrolment_rules.window(facts, now=now) is enrolment_rules.Window.OPEN
+    by_filter = Session.objects.filter(selectors.enrolment_open_q(now), pk=session.pk).exists()
+    assert by_filter is by_rule

@@ -113,5 +113,5 @@ def test_reminders_read_a_constant_number_of_queries(county, django_assert_max_n
 
 
 def test_bad_date_is_refused(db):
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
         notify("--date", "2026-02-30")

@@ -9,7 +9,8 @@ from wagtail.models import ModelLogEntry
 
 from courses import services
 from courses.models import Enrolment, Meeting, Session, TrainingType
-from courses.services import EnrolmentError
+from courses.services import EnrolmentError, TrainingError
+from lms.errors import DomainError
 from tests.factories import (
     EnrolmentFactory,
     MeetingFactory,
@@ -62,7 +63,7 @@ def test_create_session_is_audited(course, county, county_staff):
 
 
 def test_create_session_needs_a_manager_of_the_organizer(course, county, outsider):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="无权管理"):
         services.create_session(
             by=outsider,
             course=course,
@@ -77,7 +78,7 @@ def test_create_session_needs_a_manager_of_the_organizer(course, county, outside
 
 
 def test_create_session_refuses_end_before_start(course, county, county_staff):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="结束日期不能早于开始日期"):
         services.create_session(
             by=county_staff,
             course=course,
@@ -89,6 +90,14 @@ def test_create_session_refuses_end_before_start(course, county, county_staff):
             enrol_closes=NOW,
             cancel_deadline=NOW,
         )
+
+
+def test_one_domain_exception_per_concept(session, county_staff):
+    assert issubclass(EnrolmentError, TrainingError) and issubclass(TrainingError, DomainError)
+    with pytest.raises(TrainingError, match="班次已结束") as caught:
+        Session.objects.filter(pk=session.pk).update(status=Session.Status.FINISHED)
+        services.cancel_session(by=county_staff, session=session)
+    assert not isinstance(caught.value, EnrolmentError)  # a session problem, not an enrolment
 
 
 def test_add_meetings_skips_weekends_and_is_idempotent(course, county_staff):
@@ -130,7 +139,7 @@ def test_add_meetings_reinstates_a_cancelled_day(session, county_staff):
 
 
 def test_add_meetings_refuses_days_outside_the_session(session, county_staff):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="不在班次日期"):
         services.add_meetings(
             by=county_staff,
             session=session,
@@ -198,9 +207,9 @@ def test_update_session_to_cancelled_is_a_cancellation(session, county_staff):
 
 
 def test_outsider_cannot_change_the_county_session(session, outsider):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="无权管理"):
         services.update_session(by=outsider, session=session, title="x")
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="无权管理"):
         services.cancel_session(by=outsider, session=session)
 
 
@@ -411,7 +420,7 @@ def test_bulk_enrol_reports_each_outcome(course, county, county_staff):
 
 
 def test_bulk_enrol_is_for_staff_of_the_organizer(session, outsider, worker):
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(TrainingError, match="无权管理"):
         services.bulk_enrol(by=outsider, session=session, workers=[worker])
 
 
