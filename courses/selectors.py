@@ -144,7 +144,7 @@ def _gather_facts(
         completed=True,
         session__course__training_type__in=[TrainingType.ROTATION, TrainingType.ONBOARDING],
     )
-    # Training days matter for rotations only ("为期1月": 20 days).
+    # Training days matter for rotations only (§四.三 "为期1月", read by DOMAIN.md as 20 days).
     training_days = dict(
         Meeting.objects.filter(
             session__course__training_type=TrainingType.ROTATION, cancelled=False

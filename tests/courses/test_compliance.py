@@ -45,7 +45,7 @@ def test_add_months_keeps_to_month_ends(day, months, expected):
     assert add_months(day, months) == expected
 
 
-# -- annual: "每年业务培训时间不少于1周" = 40 credited hours per calendar year
+# -- annual: §四.三 "每年业务培训时间不少于1周" = 40 credited hours per calendar year (DOMAIN.md)
 
 HIRED_LONG_AGO = d(2020, 5, 1)
 
@@ -109,7 +109,7 @@ def test_annual_evidence_is_kept_in_date_order():
     assert result.evidence == (early, late)
 
 
-# -- rotation: "每2年应安排1次为期1月的业务轮训"
+# -- rotation: §四.三 "每2年应安排1次为期1月的业务轮训"
 
 
 def rotation(session_id, completed_on, days=20, hours=D(160)):
@@ -212,7 +212,7 @@ def test_rotation_uses_the_policy_parameters():
     assert (result.status, result.due_date) == (Status.MET, d(2026, 8, 31))
 
 
-# -- onboarding: "上岗前或聘用后90天内完成上岗培训"
+# -- onboarding (DOMAIN.md, not the policy text: before posting, or within 90 days of hire)
 
 
 def onboarding(session_id, completed_on):
