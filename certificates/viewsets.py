@@ -25,10 +25,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from lms.admin.views import ActionFormView, ServiceErrorMixin
+from lms.admin.views import ActionFormView, ServiceErrorMixin, call_service
+from lms.admin.viewsets import ServiceModelViewSet
 from lms.errors import DomainError
 from workforce import permissions
 from workforce.viewsets import federation_filter
@@ -309,15 +309,12 @@ class IssueView(SessionScopedMixin, View):
         enrolment = get_object_or_404(
             selectors.issuable_enrolments(self.session).select_related("worker"), pk=enrolment_pk
         )
-        try:
-            certificate = services.issue_certificate(by=request.user, enrolment=enrolment)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
+        done = call_service(request, services.issue_certificate, enrolment=enrolment)
+        if done:
             messages.success(
                 request,
                 _("已为 %(worker)s 签发证书 %(serial)s。")
-                % {"worker": enrolment.worker.name, "serial": certificate.serial},
+                % {"worker": enrolment.worker.name, "serial": done.result.serial},
             )
         return redirect(self.session_url())
 
@@ -395,7 +392,7 @@ class _InspectURLFinder(ModelAdminURLFinder):
     edit_url_name = f"{CERTIFICATES}:inspect"
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(ServiceModelViewSet):
     model = Certificate
     name = CERTIFICATES
     url_prefix = "certificates"
@@ -407,9 +404,6 @@ class CertificateViewSet(ModelViewSet):
     inspect_view_class = CertificateInspectView
     history_view_class = CertificateHistoryView
     inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
-    search_backend_name = None
     search_fields = ["serial", "holder__name"]
     filterset_class = CertificateFilterSet
     list_per_page = 50
@@ -491,7 +485,7 @@ class SealDeleteView(DeleteView):
         services.remove_seal(by=self.request.user, seal=self.object)
 
 
-class FederationSealViewSet(ModelViewSet):
+class FederationSealViewSet(ServiceModelViewSet):
     model = FederationSeal
     name = SEALS
     url_prefix = "certificates/seals"
@@ -504,9 +498,6 @@ class FederationSealViewSet(ModelViewSet):
     add_view_class = SealCreateView
     edit_view_class = SealEditView
     delete_view_class = SealDeleteView
-    copy_view_enabled = False
-    add_to_reference_index = False
-    search_backend_name = None
     list_display = [
         "federation",
         Column(

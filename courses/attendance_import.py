@@ -87,9 +87,7 @@ def check_table(session: Session, table: Table) -> CheckedAttendance:
         checked.rows += 1
         form = AttendanceRowForm({name: values[i] for name, i in positions.items()})
         if not form.is_valid():
-            for name, messages in form.errors.items():
-                for message in messages:
-                    checked.errors.append(RowError(line, FIELD_HEADERS.get(name, ""), message))
+            checked.errors.extend(RowError.of_form(line, form, FIELD_HEADERS))
             continue
         data = form.cleaned_data
         enrolment = roster.get(data["id_number"])

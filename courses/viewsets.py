@@ -29,11 +29,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
 from lms.admin.permissions import StaffPermissionPolicy
-from lms.admin.views import ServiceErrorMixin
+from lms.admin.views import ServiceErrorMixin, call_service
+from lms.admin.viewsets import ServiceModelViewSet
 from lms.errors import DomainError
 from lms.spreadsheets import FORMATS, check_format, download_response
 from workforce import permissions
@@ -287,15 +287,12 @@ class MeetingsView(SessionScreen):
             return self.cancel_meeting(request.POST["cancel_meeting"])
         form = MeetingsForm(request.POST)
         if form.is_valid():
-            try:
-                added = services.add_meetings(
-                    by=request.user, session=self.session, **form.cleaned_data
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                if added:
-                    messages.success(request, _("已添加 %(n)d 次课。") % {"n": len(added)})
+            done = call_service(
+                request, services.add_meetings, form=form, session=self.session, **form.cleaned_data
+            )
+            if done:
+                if done.result:
+                    messages.success(request, _("已添加 %(n)d 次课。") % {"n": len(done.result)})
                 else:
                     messages.warning(request, _("这些日期都已有课次，没有添加新的课次。"))
                 return self.refresh()
@@ -305,11 +302,8 @@ class MeetingsView(SessionScreen):
         if not pk.isdigit():
             raise Http404
         meeting = get_object_or_404(Meeting, pk=pk, session=self.session)
-        try:
-            services.cancel_meeting(by=self.request.user, meeting=meeting)
-        except DomainError as error:
-            messages.error(self.request, str(error))
-        else:
+        done = call_service(self.request, services.cancel_meeting, meeting=meeting)
+        if done:
             messages.success(
                 self.request,
                 _("已取消 %(date)s 的课次，已报名的工作者会收到通知。")
@@ -373,13 +367,15 @@ class RosterView(SessionScreen):
         form = BulkEnrolForm(request.POST, user=request.user)
         result = None
         if form.is_valid():
-            try:
-                result = services.bulk_enrol(
-                    by=request.user, session=self.session, workers=form.cleaned_data["chosen"]
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
+            done = call_service(
+                request,
+                services.bulk_enrol,
+                form=form,
+                session=self.session,
+                workers=form.cleaned_data["chosen"],
+            )
+            if done:
+                result = done.result
                 messages.success(
                     request,
                     _(
@@ -402,11 +398,8 @@ class RosterView(SessionScreen):
         enrolment = get_object_or_404(
             Enrolment.objects.select_related("worker", "session"), pk=pk, session=self.session
         )
-        try:
-            services.cancel_enrolment(by=self.request.user, enrolment=enrolment)
-        except DomainError as error:
-            messages.error(self.request, str(error))
-        else:
+        done = call_service(self.request, services.cancel_enrolment, enrolment=enrolment)
+        if done:
             messages.success(
                 self.request, _("已取消 %(name)s 的报名。") % {"name": enrolment.worker.name}
             )
@@ -452,13 +445,14 @@ class AttendanceView(SessionScreen):
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
         if form.is_valid():
-            try:
-                services.record_attendance(
-                    by=request.user, meeting=self.meeting, marks=form.marks()
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
+            done = call_service(
+                request,
+                services.record_attendance,
+                form=form,
+                meeting=self.meeting,
+                marks=form.marks(),
+            )
+            if done:
                 messages.success(
                     request,
                     _("已保存 %(date)s 的考勤（%(n)d 人）。")
@@ -559,11 +553,14 @@ class ScoresView(SessionScreen):
     def post(self, request, *args, **kwargs):
         form = ScoresForm(request.POST, roster=selectors.confirmed_roster(self.session))
         if form.is_valid():
-            try:
-                services.record_scores(by=request.user, session=self.session, scores=form.scores())
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
+            done = call_service(
+                request,
+                services.record_scores,
+                form=form,
+                session=self.session,
+                scores=form.scores(),
+            )
+            if done:
                 messages.success(request, _("成绩已保存。"))
                 return self.refresh()
         return self.render_to_response(self.get_context_data(form=form))
@@ -600,17 +597,13 @@ class CompletionView(SessionScreen):
         return context
 
     def post(self, request, *args, **kwargs):
-        try:
-            completed = services.decide_completion(
-                by=request.user, session=self.session, today=timezone.localdate()
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-            return self.refresh()
-        messages.success(
-            request,
-            _("已判定结业：%(completed)d 人结业。") % {"completed": completed},
+        done = call_service(
+            request, services.decide_completion, session=self.session, today=timezone.localdate()
         )
+        if done:
+            messages.success(
+                request, _("已判定结业：%(completed)d 人结业。") % {"completed": done.result}
+            )
         return self.refresh()
 
 
@@ -634,13 +627,13 @@ class CancelSessionView(SessionScreen):
     def post(self, request, *args, **kwargs):
         form = CancelSessionForm(request.POST)
         if form.is_valid():
-            try:
-                services.cancel_session(
-                    by=request.user, session=self.session, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as error:
-                messages.error(request, str(error))
-            else:
+            done = call_service(
+                request,
+                services.cancel_session,
+                session=self.session,
+                reason=form.cleaned_data["reason"],
+            )
+            if done:
                 messages.success(
                     request, _("班次“%(title)s”已取消。") % {"title": self.session.title}
                 )
@@ -651,7 +644,7 @@ class CancelSessionView(SessionScreen):
 # The viewset ---------------------------------------------------------------------------------
 
 
-class SessionViewSet(ModelViewSet):
+class SessionViewSet(ServiceModelViewSet):
     model = Session
     name = SESSIONS
     url_prefix = "training/sessions"
@@ -666,9 +659,6 @@ class SessionViewSet(ModelViewSet):
     history_view_class = SessionHistoryView
     filterset_class = SessionFilterSet
     search_fields = ["title", "location", "course__title"]
-    search_backend_name = None
-    copy_view_enabled = False
-    add_to_reference_index = False
     edit_handler = ObjectList(
         [
             FieldPanel("course"),

@@ -130,6 +130,15 @@ class RowError:
     column: str
     message: str
 
+    @classmethod
+    def of_form(cls, line: int, form, headers: dict[str, str]) -> list["RowError"]:
+        """Return one error per message of a row's invalid ``form``, under its column header."""
+        return [
+            cls(line, headers.get(name, ""), message)
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+
 
 @dataclass(frozen=True)
 class UnitRow:
@@ -517,9 +526,7 @@ def check_table(kind: str, table: Table, user) -> CheckedFile:
     for line, values in table.rows:
         form = ROW_FORMS[kind]({f: values[i] for f, i in positions.items()}, lookups=lookups)
         if not form.is_valid():
-            for name, messages in form.errors.items():
-                for message in messages:
-                    checked.errors.append(RowError(line, headers.get(name, ""), message))
+            checked.errors.extend(RowError.of_form(line, form, headers))
             continue
         data = form.cleaned_data
         if kind == Kind.UNITS:

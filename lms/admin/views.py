@@ -4,6 +4,9 @@ A view gets ``scope`` (a function of the user returning a queryset) from its vie
 lookup goes through it, so another federation's object is a 404, never a 403.
 """
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.admin.utils import quote, unquote
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -41,6 +44,33 @@ def action_crumbs(view, obj, label) -> list[dict]:
     items.append({"url": reverse(view.edit_url_name, args=[quote(obj.pk)]), "label": str(obj)})
     items.append({"url": "", "label": label, "sublabel": str(obj)})
     return items
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``call_service`` did: true when the service went through, with its ``result``."""
+
+    ok: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def call_service(request, service, /, *, form=None, **kwargs) -> Outcome:
+    """Run ``service(by=request.user, **kwargs)`` for an admin screen and return its outcome.
+
+    A refusal (``DomainError``) is shown to the user: on ``form`` when given (the page is
+    rendered again), otherwise as an error message (the page redirects).
+    """
+    try:
+        return Outcome(True, service(by=request.user, **kwargs))
+    except DomainError as error:
+        if form is None:
+            messages.error(request, str(error))
+        else:
+            form.add_error(None, str(error))
+        return Outcome(False)
 
 
 def changed_values(form, allowed) -> dict:

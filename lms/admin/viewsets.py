@@ -13,7 +13,17 @@ from .views import (
 )
 
 
-class ScopedModelViewSet(ModelViewSet):
+class ServiceModelViewSet(ModelViewSet):
+    """A viewset for records that change only through services: no copy screen, no reference
+    index (so no usage screen) and lists searched in the database, not a search index.
+    """
+
+    copy_view_enabled = False
+    add_to_reference_index = False
+    search_backend_name = None
+
+
+class ScopedModelViewSet(ServiceModelViewSet):
     """Every view reads through ``scope(user)``; subclasses define it from their app's
     ``permissions.py``. A separate ``create_handler`` (if set) builds the add form.
     """
@@ -25,9 +35,6 @@ class ScopedModelViewSet(ModelViewSet):
     inspect_view_class = ScopedInspectView
     history_view_class = ScopedHistoryView
     usage_view_class = ScopedUsageView
-    copy_view_enabled = False
-    add_to_reference_index = False
-    search_backend_name = None
     create_handler = None
 
     def scope(self, user):
