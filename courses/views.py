@@ -24,7 +24,7 @@ from workforce.models import Worker
 
 from . import selectors, services
 from .forms import CatalogFilterForm
-from .models import CatalogPage, Enrolment, Method, Session, TrainingIndexPage
+from .models import CatalogPage, CoursePage, Enrolment, Method, Session, TrainingIndexPage
 from .services import EnrolmentError
 
 COURSES_PER_PAGE = 20
@@ -114,7 +114,12 @@ def course_context(request, *, course) -> dict:
         "sessions": sessions,
         "worker": worker,
         "method_labels": method_labels(course.methods),
-        "prerequisites": list(course.prerequisites.live().order_by("title")),
+        # A previewed revision holds its prerequisites in memory (no .live()): filter by pk.
+        "prerequisites": list(
+            CoursePage.objects.live()
+            .filter(pk__in=[page.pk for page in course.prerequisites.all()])
+            .order_by("title")
+        ),
     }
 
 
