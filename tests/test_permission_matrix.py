@@ -675,6 +675,7 @@ def test_bulk_page_actions_refuse_another_federations_course(client, ctx):
     before = _snapshot()
     for action in ("delete", "unpublish", "move"):
         bulk = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
-        response = client.post(f"{bulk}?id={ctx.course.pk}", _county_body(ctx))
+        body = {**_county_body(ctx), "chooser": _other_catalog_pk(ctx)}  # where to move it
+        response = client.post(f"{bulk}?id={ctx.course.pk}", body)
         assert response.status_code == 404, (action, response.status_code)
     assert _snapshot() == before
