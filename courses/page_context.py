@@ -16,7 +16,7 @@ from workforce.models import Worker
 
 from . import enrolment_rules, selectors
 from .forms import CatalogFilterForm
-from .models import CatalogPage, Enrolment, Method, Session, TrainingIndexPage
+from .models import CatalogPage, CoursePage, Enrolment, Method, Session, TrainingIndexPage
 
 COURSES_PER_PAGE = 20
 ACTIVE_ENROLMENT = (Enrolment.Status.CONFIRMED, Enrolment.Status.WAITLISTED)
@@ -105,5 +105,10 @@ def course_context(request, *, course) -> dict:
         "sessions": sessions,
         "worker": worker,
         "method_labels": method_labels(course.methods),
-        "prerequisites": list(course.prerequisites.live().order_by("title")),
+        # A previewed revision holds its prerequisites in memory (no .live()): filter by pk.
+        "prerequisites": list(
+            CoursePage.objects.live()
+            .filter(pk__in=[page.pk for page in course.prerequisites.all()])
+            .order_by("title")
+        ),
     }

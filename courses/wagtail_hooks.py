@@ -1,18 +1,23 @@
 """Admin wiring for the courses app."""
 
+import functools
+
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from workforce.models import subtree_q
-from workforce.permissions import can_manage, is_federation_staff, managed_paths
+from workforce.permissions import is_federation_staff
 
 from . import compliance_views as views
 from .catalogs import sync_course_type
 from .models import CoursePage, Session
+from .permissions import others_courses
 from .reminders import REMINDER_ACTION
 from .services import LOG_ACTIONS
 from .viewsets import PERMISSION_POLICY, TrainingViewSetGroup
@@ -35,37 +40,62 @@ def register_training_viewsets():
     return TrainingViewSetGroup()
 
 
-# Course pages: staff edit, move, copy, unpublish and delete only the courses organised in
-# their federations; anyone else's course is a 404 and is left out of the page explorer.
+# Course pages: staff see and change only the courses organised in their federations; anyone
+# else's course is a 404 on every admin page view and is left out of the page explorer.
+# Wagtail routes each page view (edit, history, revisions, move, copy, unpublish, delete,
+# preview, privacy, lock, workflow ...) to the viewset registered for the page's model, so one
+# guard on the course viewset covers them all, including views added by later Wagtail releases.
+
+# The URL keyword that names the page a page view acts on (wagtail/admin/urls/pages.py).
+_PAGE_ID_KWARGS = ("page_id", "page_to_move_id", "pk", "parent_page_id")
 
 
-def _others_course(request, page) -> bool:
-    page = page.specific
-    return isinstance(page, CoursePage) and not can_manage(request.user, page.organizer)
+def _refusing_others_courses(view):
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        page_id = next((kwargs[key] for key in _PAGE_ID_KWARGS if key in kwargs), None)
+        # "add" names the catalog (not a course) as parent_page_id: nothing to refuse there.
+        if page_id is not None and others_courses(request.user).filter(pk=page_id).exists():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
-def _refuse_others_course(request, page, *args):
-    if _others_course(request, page):
+class CoursePageViewSet(PageViewSet):
+    """The admin page views of courses, each answering 404 for another federation's course."""
+
+    model = CoursePage
+    name = "course_pages"  # no URLs of its own: Wagtail's page URLs route to it
+
+    @cached_property
+    def parent_models(self):
+        # Exploring a course (it has no children) goes through the guard too; a catalog's
+        # listing stays Wagtail's explorer, filtered by ``hide_others_courses``.
+        return [CoursePage]
+
+    def get_view_by_name(self, name):
+        return _refusing_others_courses(super().get_view_by_name(name))
+
+
+@hooks.register("register_admin_viewset")
+def register_course_page_viewset():
+    return CoursePageViewSet()
+
+
+@hooks.register("before_bulk_action")
+def refuse_others_courses_in_bulk(request, action_type, objects, action_class_instance):
+    # Bulk delete, move, publish and unpublish of pages do not go through the page views.
+    page_ids = [obj.pk for obj in objects if isinstance(obj, Page)]
+    if page_ids and others_courses(request.user).filter(pk__in=page_ids).exists():
         raise Http404
-
-
-for _hook in (
-    "before_edit_page",
-    "before_delete_page",
-    "before_unpublish_page",
-    "before_copy_page",
-    "before_move_page",
-    "before_convert_alias_page",
-):
-    hooks.register(_hook, _refuse_others_course)
 
 
 @hooks.register("construct_explorer_page_queryset")
 def hide_others_courses(parent_page, pages, request):
     if request.user.is_superuser:
         return pages
-    managed = subtree_q(managed_paths(request.user), "organizer__")
-    return pages.exclude(pk__in=CoursePage.objects.exclude(managed).values("pk"))
+    return pages.exclude(pk__in=others_courses(request.user).values("pk"))
 
 
 @hooks.register("after_move_page")

@@ -9,6 +9,17 @@ An entry maps a URL name to ``Case(build, expect)``: ``build(ctx)`` returns the 
 objects in ``ctx`` (a SimpleNamespace of the fixtures, extend ``ctx`` below if you need more),
 ``expect`` maps persona → expected outcome: an HTTP status (200, 404, 405 ...) or ``LOGIN``
 (a redirect to a login page). Missing personas default to ``default``.
+
+``writes`` says what a POST does: ``True`` for every URL whose POST changes data (add, edit,
+delete, actions, imports, enrolment, attendance, issue, revoke, rights, policy ...), ``False``
+for URLs that take no POST or whose POST changes nothing. The POST pass sends a POST to every
+``writes=True`` URL as ``outsider`` and as ``worker`` with a body naming the county's objects,
+expects ``post`` (persona → outcome, defaulting to the GET outcome) and checks that no row of
+our apps, Wagtail's pages, revisions and logs, or the rights tables changed. A URL whose view
+may take a POST (a function, or a class view with ``post``) must say ``writes`` explicitly.
+
+Wagtail's own admin page views are in the matrix too, built on the county's course
+``ctx.course``: another federation's course is a 404 there as well (courses/wagtail_hooks.py).
 """
 
 from collections.abc import Callable
@@ -34,14 +45,26 @@ class Case:
     expect: dict[str, Any] = field(default_factory=dict)
     default: Any = 200
     method: str = "get"
+    writes: bool | None = None  # None: the view takes no POST (checked)
+    post: dict[str, Any] = field(default_factory=dict)
 
     def outcome(self, persona: str) -> Any:
         return self.expect.get(persona, self.default)
+
+    def post_outcome(self, persona: str) -> Any:
+        return self.post.get(persona, self.outcome(persona))
 
 
 def url(name: str, *args: Callable[[SimpleNamespace], Any]) -> Callable[[SimpleNamespace], str]:
     """Return a builder reversing ``name`` with arguments computed from the context."""
     return lambda ctx: reverse(name, args=[arg(ctx) for arg in args])
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """A POST the persona may make (their own enrolment, their own feed): data may change."""
+
+    status: int
 
 
 STAFF_ONLY = {"worker": 404, "anonymous": LOGIN}
@@ -51,37 +74,44 @@ ADMIN_COUNTY_OBJECT = {"outsider": 404, "worker": ADMIN_DENIED, "anonymous": LOG
 
 MATRIX: dict[str, Case] = {
     # accounts and language
-    "login": Case(url("login")),
-    "logout": Case(url("logout"), default=405),  # POST only
-    "set_language": Case(url("set_language"), default=302),  # GET just goes back
+    "login": Case(url("login"), writes=False),  # a POST signs in: only the session changes
+    "logout": Case(url("logout"), default=405, writes=False),  # POST only
+    "set_language": Case(url("set_language"), default=302, writes=False),  # GET just goes back
     # workforce front office
     "workforce:my_page": Case(
         url("workforce:my_page"),
         expect={"worker": 200, "anonymous": LOGIN},
         default=404,  # staff without a worker record have no "my page"
+        writes=False,
     ),
     # roster import and staffing report (workforce admin screens)
-    "workforce_roster_import": Case(url("workforce_roster_import"), expect=ADMIN_STAFF_ONLY),
+    "workforce_roster_import": Case(  # an empty upload is shown again with its errors
+        url("workforce_roster_import"), expect=ADMIN_STAFF_ONLY, writes=True
+    ),
     "workforce_roster_template": Case(
         lambda ctx: reverse("workforce_roster_template", kwargs={"kind": "workers", "fmt": "xlsx"}),
         expect=ADMIN_STAFF_ONLY,
+        writes=False,
     ),
-    "workforce_staffing_report": Case(url("workforce_staffing_report"), expect=ADMIN_STAFF_ONLY),
+    "workforce_staffing_report": Case(
+        url("workforce_staffing_report"), expect=ADMIN_STAFF_ONLY, writes=False
+    ),
     "workforce_staffing_report_csv": Case(
-        url("workforce_staffing_report_csv"), expect=ADMIN_STAFF_ONLY
+        url("workforce_staffing_report_csv"), expect=ADMIN_STAFF_ONLY, writes=False
     ),
     "workforce_staffing_report_xlsx": Case(
-        url("workforce_staffing_report_xlsx"), expect=ADMIN_STAFF_ONLY
+        url("workforce_staffing_report_xlsx"), expect=ADMIN_STAFF_ONLY, writes=False
     ),
     # training compliance (courses/compliance_views.py)
     "courses:my_training": Case(
         url("courses:my_training"),
         expect={"worker": 200, "anonymous": LOGIN},
         default=404,  # staff without a worker record have no "my training"
+        writes=False,
     ),
     "courses_compliance": Case(url("courses_compliance"), expect=ADMIN_STAFF_ONLY),
     "courses_compliance_export": Case(
-        url("courses_compliance_export", lambda ctx: "csv"), expect=ADMIN_STAFF_ONLY
+        url("courses_compliance_export", lambda ctx: "csv"), expect=ADMIN_STAFF_ONLY, writes=False
     ),
     "courses_compliance_workers": Case(
         url("courses_compliance_workers", lambda ctx: ctx.county.pk, lambda ctx: "annual",
@@ -91,7 +121,7 @@ MATRIX: dict[str, Case] = {
     "courses_compliance_workers_export": Case(
         url("courses_compliance_workers_export", lambda ctx: ctx.county.pk,
             lambda ctx: "rotation", lambda ctx: "met", lambda ctx: "xlsx"),
-        expect=ADMIN_COUNTY_OBJECT,
+        expect=ADMIN_COUNTY_OBJECT, writes=False,
     ),  # fmt: skip
 }
 
@@ -112,14 +142,17 @@ def _feed_token(persona: str):
     return lambda ctx: feed_for(ctx.users[persona]).token
 
 
-MATRIX["courses:session_ics"] = Case(url("courses:session_ics", _county_session_pk))
-MATRIX["courses:worker_feed"] = Case(url("courses:worker_feed", _feed_token("worker")))
+MATRIX["courses:session_ics"] = Case(url("courses:session_ics", _county_session_pk), writes=False)
+MATRIX["courses:worker_feed"] = Case(
+    url("courses:worker_feed", _feed_token("worker")), writes=False
+)
 MATRIX["courses:federation_feed"] = Case(
-    url("courses:federation_feed", _feed_token("county_staff"))
+    url("courses:federation_feed", _feed_token("county_staff")), writes=False
 )
-MATRIX["courses:feed_reset"] = Case(  # POST, for workers; GET is a 405
-    url("courses:feed_reset"), {"worker": 302, "anonymous": LOGIN}, default=404, method="post"
-)
+MATRIX["courses:feed_reset"] = Case(  # POST, for workers (their own feed); GET is a 405
+    url("courses:feed_reset"), {"worker": 302, "anonymous": LOGIN}, default=404, method="post",
+    writes=True, post={"worker": Allowed(302)},
+)  # fmt: skip
 
 # Roster back office (workforce/viewsets.py): deleting workers, postings, federations and policy
 # records is refused to everyone (Wagtail sends staff back to the dashboard); another county's
@@ -133,56 +166,71 @@ _ROSTER_OBJECTS = {
     "workforce_policies": lambda ctx: ctx.policy.pk,
 }
 for _namespace, _pk in _ROSTER_OBJECTS.items():
-    for _view in ("index", "index_results", "add"):
+    for _view in ("index", "index_results"):
         MATRIX[f"{_namespace}:{_view}"] = Case(url(f"{_namespace}:{_view}"), ADMIN_STAFF_ONLY)
-    for _view in ("edit", "history", "history_results", "usage"):
+    MATRIX[f"{_namespace}:add"] = Case(  # the outsider's add names the county: form errors
+        url(f"{_namespace}:add"), ADMIN_STAFF_ONLY, writes=True
+    )
+    MATRIX[f"{_namespace}:edit"] = Case(
+        url(f"{_namespace}:edit", _pk), ADMIN_COUNTY_OBJECT, writes=True
+    )
+    for _view in ("history", "history_results", "usage"):
         MATRIX[f"{_namespace}:{_view}"] = Case(
             url(f"{_namespace}:{_view}", _pk), ADMIN_COUNTY_OBJECT
         )
     MATRIX[f"{_namespace}:delete"] = Case(
-        url(f"{_namespace}:delete", _pk), _ADMIN_NO_DELETE, default=ADMIN_DENIED
+        url(f"{_namespace}:delete", _pk), _ADMIN_NO_DELETE, default=ADMIN_DENIED, writes=True
     )
 MATRIX["workforce_units:delete"] = Case(  # units without postings may go; the page says why not
-    url("workforce_units:delete", lambda ctx: ctx.unit.pk), ADMIN_COUNTY_OBJECT
+    url("workforce_units:delete", lambda ctx: ctx.unit.pk), ADMIN_COUNTY_OBJECT, writes=True
 )
-for _name, _pk in [
-    ("workforce_federations:staff", _ROSTER_OBJECTS["workforce_federations"]),
-    ("workforce_workers:inspect", _ROSTER_OBJECTS["workforce_workers"]),
-    ("workforce_workers:exchange", _ROSTER_OBJECTS["workforce_workers"]),
-    ("workforce_workers:departure", _ROSTER_OBJECTS["workforce_workers"]),
-    ("workforce_postings:inspect", _ROSTER_OBJECTS["workforce_postings"]),
+for _name, _pk, _writes in [
+    ("workforce_federations:staff", _ROSTER_OBJECTS["workforce_federations"], True),
+    ("workforce_workers:inspect", _ROSTER_OBJECTS["workforce_workers"], None),
+    ("workforce_workers:exchange", _ROSTER_OBJECTS["workforce_workers"], True),
+    ("workforce_workers:departure", _ROSTER_OBJECTS["workforce_workers"], True),
+    ("workforce_postings:inspect", _ROSTER_OBJECTS["workforce_postings"], None),
 ]:
-    MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT)
+    MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT, writes=_writes)
 
 # Training: the public session page, a worker's enrol/cancel (POST only), and the staff's
 # session screens (courses/viewsets.py) built on the county's session ``ctx.session``.
-MATRIX["courses:session_detail"] = Case(url("courses:session_detail", lambda ctx: ctx.session.pk))
-MATRIX["courses:enrol"] = Case(
-    url("courses:enrol", lambda ctx: ctx.session.pk), {"anonymous": LOGIN}, default=405
+MATRIX["courses:session_detail"] = Case(
+    url("courses:session_detail", lambda ctx: ctx.session.pk), writes=False
 )
-MATRIX["courses:cancel_enrolment"] = Case(
-    url("courses:cancel_enrolment", lambda ctx: ctx.enrolment.pk), {"anonymous": LOGIN}, default=405
-)
-for _view in ("index", "index_results", "add"):
+MATRIX["courses:enrol"] = Case(  # the worker is enrolled already: told so, nothing changes
+    url("courses:enrol", lambda ctx: ctx.session.pk), {"anonymous": LOGIN}, default=405,
+    writes=True, post={"outsider": 404, "worker": 302},
+)  # fmt: skip
+MATRIX["courses:cancel_enrolment"] = Case(  # the worker's own enrolment
+    url("courses:cancel_enrolment", lambda ctx: ctx.enrolment.pk), {"anonymous": LOGIN},
+    default=405, writes=True, post={"outsider": 404, "worker": Allowed(302)},
+)  # fmt: skip
+for _view in ("index", "index_results"):
     MATRIX[f"courses_sessions:{_view}"] = Case(url(f"courses_sessions:{_view}"), ADMIN_STAFF_ONLY)
-for _view in (
-    "edit", "history", "history_results", "meetings", "roster", "attendance_import", "complete",
-    "cancel",
-):  # fmt: skip
+MATRIX["courses_sessions:add"] = Case(  # the outsider's add names the county's course: errors
+    url("courses_sessions:add"), ADMIN_STAFF_ONLY, writes=True
+)
+for _view, _writes in [
+    ("edit", True), ("history", None), ("history_results", None), ("meetings", True),
+    ("roster", True), ("attendance_import", True), ("complete", True), ("cancel", True),
+]:  # fmt: skip
     MATRIX[f"courses_sessions:{_view}"] = Case(
-        url(f"courses_sessions:{_view}", lambda ctx: ctx.session.pk), ADMIN_COUNTY_OBJECT
-    )
+        url(f"courses_sessions:{_view}", lambda ctx: ctx.session.pk), ADMIN_COUNTY_OBJECT,
+        writes=_writes,
+    )  # fmt: skip
 MATRIX["courses_sessions:attendance"] = Case(
     url("courses_sessions:attendance", lambda ctx: ctx.session.meetings.first().pk),
-    ADMIN_COUNTY_OBJECT,
-)
+    ADMIN_COUNTY_OBJECT, writes=True,
+)  # fmt: skip
 MATRIX["courses_sessions:attendance_template"] = Case(
     url("courses_sessions:attendance_template", lambda ctx: ctx.session.pk, lambda ctx: "xlsx"),
-    ADMIN_COUNTY_OBJECT,
-)
+    ADMIN_COUNTY_OBJECT, writes=False,
+)  # fmt: skip
 MATRIX["courses_sessions:scores"] = Case(  # only for courses with an exam
-    url("courses_sessions:scores", lambda ctx: ctx.exam_session.pk), ADMIN_COUNTY_OBJECT
-)
+    url("courses_sessions:scores", lambda ctx: ctx.exam_session.pk), ADMIN_COUNTY_OBJECT,
+    writes=True,
+)  # fmt: skip
 
 
 # Certificates (certificates/urls.py, certificates/viewsets.py): verification is public; a
@@ -264,60 +312,164 @@ def _seal_pk(ctx) -> int:
 
 _OWN = {"worker": 200, "anonymous": LOGIN}
 _ADMIN_POST = {"outsider": 404, "worker": ADMIN_DENIED, "anonymous": LOGIN}
-MATRIX["certificates:verify_search"] = Case(url("certificates:verify_search"))
-MATRIX["certificates:verify"] = Case(url("certificates:verify", lambda ctx: _certificate(ctx).code))
-MATRIX["certificates:verify_other"] = Case(  # anything else under /verify/ is "not found"
-    url("certificates:verify_other", lambda ctx: "no/such/code"), default=404
+MATRIX["certificates:verify_search"] = Case(url("certificates:verify_search"), writes=False)
+MATRIX["certificates:verify"] = Case(
+    url("certificates:verify", lambda ctx: _certificate(ctx).code), writes=False
 )
-MATRIX["certificates:mine"] = Case(url("certificates:mine"), _OWN, default=404)
+MATRIX["certificates:verify_other"] = Case(  # anything else under /verify/ is "not found"
+    url("certificates:verify_other", lambda ctx: "no/such/code"), default=404, writes=False
+)
+MATRIX["certificates:mine"] = Case(url("certificates:mine"), _OWN, default=404, writes=False)
 MATRIX["certificates:my_pdf"] = Case(
-    url("certificates:my_pdf", lambda ctx: _certificate(ctx).pk), _OWN, default=404
+    url("certificates:my_pdf", lambda ctx: _certificate(ctx).pk), _OWN, default=404, writes=False
 )
 for _view in ("index", "index_results", "sessions"):
     MATRIX[f"certificates_admin:{_view}"] = Case(
         url(f"certificates_admin:{_view}"), ADMIN_STAFF_ONLY
     )
-for _view in ("inspect", "history", "history_results", "download", "revoke"):
+for _view, _writes in [
+    ("inspect", None), ("history", None), ("history_results", None), ("download", None),
+    ("revoke", True),
+]:  # fmt: skip
     MATRIX[f"certificates_admin:{_view}"] = Case(
-        url(f"certificates_admin:{_view}", lambda ctx: _certificate(ctx).pk), ADMIN_COUNTY_OBJECT
-    )
+        url(f"certificates_admin:{_view}", lambda ctx: _certificate(ctx).pk), ADMIN_COUNTY_OBJECT,
+        writes=_writes,
+    )  # fmt: skip
 MATRIX["certificates_admin:session"] = Case(
     url("certificates_admin:session", lambda ctx: _certificate_session(ctx).pk),
     ADMIN_COUNTY_OBJECT,
 )
 MATRIX["certificates_admin:issue"] = Case(  # POST only; staff are sent back to the session
     url("certificates_admin:issue", lambda ctx: _certificate_session(ctx).pk, _issuable_pk),
-    _ADMIN_POST, default=302, method="post",
+    _ADMIN_POST, default=302, method="post", writes=True,
 )  # fmt: skip
 MATRIX["certificates_admin:bulk_issue"] = Case(  # nobody completed: staff get a message
     url("certificates_admin:bulk_issue", lambda ctx: _certificate_session(ctx).pk),
-    _ADMIN_POST, default=302, method="post",
+    _ADMIN_POST, default=302, method="post", writes=True,
 )  # fmt: skip
 for _view in ("job", "job_zip", "job_print"):
     MATRIX[f"certificates_admin:{_view}"] = Case(
         url(f"certificates_admin:{_view}", _job_pk), ADMIN_COUNTY_OBJECT
     )
-for _view in ("index", "index_results", "add"):
+for _view in ("index", "index_results"):
     MATRIX[f"certificates_seals:{_view}"] = Case(
         url(f"certificates_seals:{_view}"), ADMIN_STAFF_ONLY
     )
+MATRIX["certificates_seals:add"] = Case(  # the outsider's add names the county: form errors
+    url("certificates_seals:add"), ADMIN_STAFF_ONLY, writes=True
+)
 for _view in ("edit", "delete"):
     MATRIX[f"certificates_seals:{_view}"] = Case(
-        url(f"certificates_seals:{_view}", _seal_pk), ADMIN_COUNTY_OBJECT
+        url(f"certificates_seals:{_view}", _seal_pk), ADMIN_COUNTY_OBJECT, writes=True
     )
 
 
-def _walk(patterns, namespace=None):
+# Wagtail's admin page views for the county's course ``ctx.course`` (courses/wagtail_hooks.py
+# guards them all): staff of the county or the city work on it, the outsider gets a 404 on
+# every one, GET or POST. Lock, unlock and the page position take POST only; the course is
+# not an alias and has no children to add; no workflow runs on courses, so the workflow URLs
+# are built on made-up ids and staff get a 404 too (the guard answers the outsider first).
+
+
+def _page(name: str, *args: Callable[[SimpleNamespace], Any]):
+    return url(name, lambda ctx: ctx.course.pk, *args)
+
+
+def _revision_pk(ctx) -> int:
+    return ctx.course.latest_revision.pk
+
+
+def _other_catalog_pk(ctx) -> int:
+    from courses.models import CatalogPage, TrainingType
+
+    return CatalogPage.objects.get(training_type=TrainingType.ROTATION).pk
+
+
+_NONE = lambda ctx: 0  # noqa: E731 - an id nothing has
+_POST_ONLY = {**ADMIN_COUNTY_OBJECT, "city_staff": 405, "county_staff": 405}
+_NOT_FOR_COURSES = {**ADMIN_COUNTY_OBJECT, "city_staff": 404, "county_staff": 404}
+_PAGES = "wagtailadmin_pages"
+for _name, _build, _expect, _writes in [
+    ("wagtailadmin_explore", _page("wagtailadmin_explore"), ADMIN_COUNTY_OBJECT, False),
+    ("wagtailadmin_explore_results", _page("wagtailadmin_explore_results"), ADMIN_COUNTY_OBJECT,
+     False),
+    (f"{_PAGES}:edit", _page(f"{_PAGES}:edit"), ADMIN_COUNTY_OBJECT, True),
+    (f"{_PAGES}:preview_on_edit", _page(f"{_PAGES}:preview_on_edit"), ADMIN_COUNTY_OBJECT, False),
+    (f"{_PAGES}:view_draft", _page(f"{_PAGES}:view_draft"), ADMIN_COUNTY_OBJECT, False),
+    (f"{_PAGES}:usage", _page(f"{_PAGES}:usage"), ADMIN_COUNTY_OBJECT, False),
+    (f"{_PAGES}:history", _page(f"{_PAGES}:history"), ADMIN_COUNTY_OBJECT, False),
+    (f"{_PAGES}:history_results", _page(f"{_PAGES}:history_results"), ADMIN_COUNTY_OBJECT,
+     False),
+    (f"{_PAGES}:revisions_view", _page(f"{_PAGES}:revisions_view", _revision_pk),
+     ADMIN_COUNTY_OBJECT, False),
+    (f"{_PAGES}:revisions_compare",
+     lambda ctx: reverse(f"{_PAGES}:revisions_compare", kwargs={
+         "pk": ctx.course.pk, "revision_id_a": "earliest", "revision_id_b": "latest"}),
+     ADMIN_COUNTY_OBJECT, False),
+    (f"{_PAGES}:revisions_revert", _page(f"{_PAGES}:revisions_revert", _revision_pk),
+     ADMIN_COUNTY_OBJECT, True),
+    (f"{_PAGES}:revisions_unschedule", _page(f"{_PAGES}:revisions_unschedule", _revision_pk),
+     ADMIN_COUNTY_OBJECT, True),
+    (f"{_PAGES}:move", _page(f"{_PAGES}:move"), ADMIN_COUNTY_OBJECT, False),
+    (f"{_PAGES}:move_confirm", _page(f"{_PAGES}:move_confirm", _other_catalog_pk),
+     ADMIN_COUNTY_OBJECT, True),
+    (f"{_PAGES}:set_page_position", _page(f"{_PAGES}:set_page_position"), _POST_ONLY, True),
+    (f"{_PAGES}:copy", _page(f"{_PAGES}:copy"), ADMIN_COUNTY_OBJECT, True),
+    (f"{_PAGES}:unpublish", _page(f"{_PAGES}:unpublish"), ADMIN_COUNTY_OBJECT, True),
+    (f"{_PAGES}:delete", _page(f"{_PAGES}:delete"), ADMIN_COUNTY_OBJECT, True),
+    (f"{_PAGES}:set_privacy", _page(f"{_PAGES}:set_privacy"), ADMIN_COUNTY_OBJECT, True),
+    (f"{_PAGES}:lock", _page(f"{_PAGES}:lock"), _POST_ONLY, True),
+    (f"{_PAGES}:unlock", _page(f"{_PAGES}:unlock"), _POST_ONLY, True),
+    (f"{_PAGES}:convert_alias", _page(f"{_PAGES}:convert_alias"), _NOT_FOR_COURSES, True),
+    (f"{_PAGES}:workflow_history", _page(f"{_PAGES}:workflow_history"), ADMIN_COUNTY_OBJECT,
+     False),
+    (f"{_PAGES}:workflow_history_detail", _page(f"{_PAGES}:workflow_history_detail", _NONE),
+     _NOT_FOR_COURSES, False),
+    (f"{_PAGES}:workflow_action",
+     _page(f"{_PAGES}:workflow_action", lambda ctx: "approve", _NONE), _NOT_FOR_COURSES, True),
+    (f"{_PAGES}:collect_workflow_action_data",
+     _page(f"{_PAGES}:collect_workflow_action_data", lambda ctx: "approve", _NONE),
+     _NOT_FOR_COURSES, True),
+    (f"{_PAGES}:confirm_workflow_cancellation",
+     _page(f"{_PAGES}:confirm_workflow_cancellation"), ADMIN_COUNTY_OBJECT, False),
+    (f"{_PAGES}:workflow_preview", _page(f"{_PAGES}:workflow_preview", _NONE),
+     _NOT_FOR_COURSES, False),
+]:  # fmt: skip
+    MATRIX[_name] = Case(_build, _expect, writes=_writes)
+# The course has no children: Wagtail sends staff back to the dashboard.
+MATRIX[f"{_PAGES}:add_subpage"] = Case(
+    _page(f"{_PAGES}:add_subpage"), ADMIN_COUNTY_OBJECT, default=302, writes=False
+)
+# Wagtail redirects any id to the history (no lookup, so nothing leaks); that answers 404.
+MATRIX[f"{_PAGES}:revisions_index"] = Case(
+    _page(f"{_PAGES}:revisions_index"), ADMIN_STAFF_ONLY, default=302, writes=False
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None  # namespaced; None for an unnamed pattern
+    view: Any  # the view class, or the function
+    namespace: str | None
+    kwargs: frozenset[str]
+    route: str
+
+
+def _walk(patterns, namespace=None, prefix=""):
     for pattern in patterns:
+        route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             ns = namespace
             if pattern.namespace:
                 ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _walk(pattern.url_patterns, ns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield from _walk(pattern.url_patterns, ns, route)
+        elif isinstance(pattern, URLPattern):
             view = getattr(pattern.callback, "view_class", pattern.callback)
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield name, view.__module__, namespace
+            name = None
+            if pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            kwargs = frozenset(pattern.pattern.regex.groupindex)
+            yield Route(name, view, namespace, kwargs, route)
 
 
 def _our_namespaces() -> set[str]:
@@ -336,16 +488,44 @@ def _our_namespaces() -> set[str]:
     return names
 
 
-def our_url_names() -> set[str]:
-    patterns = list(_walk(get_resolver().url_patterns))  # loads the admin, so its viewsets
+# Wagtail's page views that act on one page (a course), named by these URL keywords; "add"
+# also names a parent page, but a catalog, with the page type to add.
+_PAGE_KWARGS = {"page_id", "page_to_move_id", "pk", "parent_page_id"}
+_PAGE_TYPE_KWARGS = {"content_type_app_name", "content_type_model_name"}
+
+
+def _is_course_page_view(route: Route) -> bool:
+    name = route.name or ""
+    in_page_admin = route.namespace == "wagtailadmin_pages" or name.startswith(
+        "wagtailadmin_explore"
+    )
+    names_a_page = bool(route.kwargs & _PAGE_KWARGS) and not route.kwargs & _PAGE_TYPE_KWARGS
+    return in_page_admin and names_a_page
+
+
+def our_routes() -> list[Route]:
+    """Return the URL patterns of our apps and Wagtail's page views for a course."""
+    routes = list(_walk(get_resolver().url_patterns))  # loads the admin, so its viewsets
     namespaces = _our_namespaces()
-    return {
-        name
-        for name, module, namespace in patterns
-        if module.split(".")[0] in OUR_APPS
-        or (namespace and namespace.split(":")[-1] in namespaces)
-        or name in {"login", "logout", "set_language"}
-    }
+    return [
+        route
+        for route in routes
+        if getattr(route.view, "__module__", "").split(".")[0] in OUR_APPS
+        or (route.namespace and route.namespace.split(":")[-1] in namespaces)
+        or route.name in {"login", "logout", "set_language"}
+        or _is_course_page_view(route)
+    ]
+
+
+def our_url_names() -> set[str]:
+    return {route.name for route in our_routes() if route.name}
+
+
+def _may_take_post(view) -> bool:
+    """Return whether ``view`` may answer a POST: a function may, a class if it has ``post``."""
+    if not isinstance(view, type):
+        return True
+    return "post" in view.http_method_names and hasattr(view, "post")
 
 
 def test_every_url_has_an_entry():
@@ -358,19 +538,40 @@ def test_matrix_has_no_stale_entries():
     assert not stale, f"Remove these URL names from MATRIX: {stale}"
 
 
+def test_every_url_pattern_is_named():
+    unnamed = sorted(route.route for route in our_routes() if route.name is None)
+    assert not unnamed, f"Name these URL patterns (the matrix needs a name): {unnamed}"
+
+
+def test_every_url_taking_post_says_whether_it_writes():
+    unclassified = sorted(
+        route.name
+        for route in our_routes()
+        if route.name in MATRIX and MATRIX[route.name].writes is None and _may_take_post(route.view)
+    )
+    assert not unclassified, (
+        f"These URLs may take a POST: set writes=True (a POST changes data) or writes=False "
+        f"on their MATRIX entries: {unclassified}"
+    )
+
+
 @pytest.fixture
 def ctx(
     city, county, other_county, unit, worker, other_worker, city_staff, county_staff, outsider,
     session,
 ):  # fmt: skip
+    from courses.catalogs import ensure_catalogs
     from courses.models import TrainingType
     from tests.factories import EnrolmentFactory, SessionFactory, make_course
 
+    ensure_catalogs()  # the catalogs and the staff's page permissions on them
+    session.course.save_revision(user=county_staff)
     exam_course = make_course(
         organizer=county, training_type=TrainingType.QUALIFICATION, pass_score=60
     )
     return SimpleNamespace(
         session=session,  # the county's, with meetings
+        course=session.course.specific,  # the county's, live, with a revision
         enrolment=EnrolmentFactory(session=session, worker=worker),
         exam_session=SessionFactory(course=exam_course),
         city=city,
@@ -412,3 +613,69 @@ def test_permission_matrix(client, ctx, name, persona):
         client.force_login(user)
     response = getattr(client, case.method)(case.build(ctx))
     _check(response, case.outcome(persona))
+
+
+# The POST pass: every URL whose POST changes data, as the outsider and as the worker, with a
+# body naming the county's objects; refused, and no row changes.
+POST_PERSONAS = ("outsider", "worker")
+SNAPSHOT_APPS = (*OUR_APPS, "wagtailcore", "guardian", "auth")
+
+
+def _snapshot() -> dict[str, list[dict]]:
+    """Return every row of our apps, Wagtail's pages, revisions and logs, and the rights."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for config in apps.get_app_configs()
+        if config.label in SNAPSHOT_APPS
+        for model in config.get_models()
+    }
+
+
+def _county_body(ctx) -> dict[str, Any]:
+    """Return a form body pointing at the county's objects (forms validate before saving)."""
+    return {
+        "federation": ctx.county.pk,
+        "organizer": ctx.county.pk,
+        "course": ctx.course.pk,
+        "session": ctx.session.pk,
+        "worker": ctx.worker.pk,
+        "unit": ctx.unit.pk,
+        "user": ctx.users["worker"].pk,
+        "name": "外人新建",
+        "title": "外人新建",
+        "staffing_base": 1,
+        "reason": "外人",
+    }
+
+
+@pytest.mark.parametrize("persona", POST_PERSONAS)
+@pytest.mark.parametrize("name", sorted(name for name, case in MATRIX.items() if case.writes))
+def test_post_changes_nothing_without_authority(client, ctx, name, persona):
+    case = MATRIX[name]
+    expected = case.post_outcome(persona)
+    client.force_login(ctx.users[persona])
+    target = case.build(ctx)  # builders may add rows: snapshot after them
+    before = _snapshot()
+    response = client.post(target, _county_body(ctx))
+    if isinstance(expected, Allowed):
+        _check(response, expected.status)
+        return
+    _check(response, expected)
+    after = _snapshot()
+    changed = sorted(label for label in before if before[label] != after[label])
+    assert not changed, f"POST {target} as {persona} changed {changed}"
+
+
+def test_bulk_page_actions_refuse_another_federations_course(client, ctx):
+    # Not a matrix entry: the bulk URL is Wagtail's for every model. Only the POST is guarded;
+    # the GET confirmation still lists the course's title (see courses/wagtail_hooks.py).
+    client.force_login(ctx.users["outsider"])
+    before = _snapshot()
+    for action in ("delete", "unpublish", "move"):
+        bulk = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
+        body = {**_county_body(ctx), "chooser": _other_catalog_pk(ctx)}  # where to move it
+        response = client.post(f"{bulk}?id={ctx.course.pk}", body)
+        assert response.status_code == 404, (action, response.status_code)
+    assert _snapshot() == before
