@@ -99,6 +99,8 @@ def certificate_data(certificate) -> CertificateData:
 
 @lru_cache(maxsize=1)
 def _stylesheet():
+    # WeasyPrint is imported when a certificate is first rendered: it is slow to import, and
+    # most processes (every web request that shows no certificate) never need it.
     from weasyprint import CSS
 
     return CSS(filename=str(STYLESHEET))
@@ -142,7 +144,7 @@ def certificate_html(data: CertificateData) -> str:
 
 def html_to_pdf(html: str, *, cache: dict | None = None) -> bytes:
     """Render one certificate page; ``cache`` shares decoded images across a batch."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported on first use, as in _stylesheet()
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[_stylesheet()], cache=cache

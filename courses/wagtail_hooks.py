@@ -7,12 +7,11 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from workforce.permissions import is_federation_staff
+from workforce.viewsets import StaffMenuItem
 
 from . import compliance_views as views
 from .catalogs import sync_course_type
@@ -131,11 +130,7 @@ def register_compliance_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_compliance_menu_item():
-    class ComplianceMenuItem(MenuItem):
-        def is_shown(self, request):
-            return is_federation_staff(request.user)
-
-    return ComplianceMenuItem(
+    return StaffMenuItem(
         _("培训达标"), reverse("courses_compliance"), icon_name="clipboard-list", order=420
     )
 

@@ -1,13 +1,15 @@
 """Admin wiring for the workforce app."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from .viewsets import PERMISSION_POLICIES, WorkforceViewSetGroup
+from . import import_views, report_views
+from .viewsets import PERMISSION_POLICIES, StaffMenuItem, WorkforceViewSetGroup
 
-# Roster screens (队伍管理): viewsets in workforce/viewsets.py. Policies are registered at import,
+# Roster screens (队伍管理): viewsets in workforce/viewsets/. Policies are registered at import,
 # before Wagtail would fall back to plain model permissions for these models.
 for model, policy in PERMISSION_POLICIES.items():
     register_permission_policy(model, policy, exact_class=True)
@@ -48,10 +50,6 @@ def register_workforce_actions(actions):
 
 @hooks.register("register_admin_urls")
 def register_roster_import_urls():
-    from django.urls import path
-
-    from . import import_views
-
     return [
         path("roster-import/", import_views.roster_import_view, name="workforce_roster_import"),
         path(
@@ -64,16 +62,7 @@ def register_roster_import_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_roster_import_menu_item():
-    from django.urls import reverse
-    from wagtail.admin.menu import MenuItem
-
-    from .permissions import is_federation_staff
-
-    class RosterImportMenuItem(MenuItem):
-        def is_shown(self, request):
-            return is_federation_staff(request.user)
-
-    return RosterImportMenuItem(
+    return StaffMenuItem(
         _("名册导入"), reverse("workforce_roster_import"), icon_name="upload", order=310
     )
 
@@ -83,10 +72,6 @@ def register_roster_import_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_staffing_report_urls():
-    from django.urls import path
-
-    from . import report_views
-
     return [
         path(
             "staffing-report/",
@@ -108,15 +93,6 @@ def register_staffing_report_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_staffing_report_menu_item():
-    from django.urls import reverse
-    from wagtail.admin.menu import MenuItem
-
-    from .permissions import is_federation_staff
-
-    class StaffingReportMenuItem(MenuItem):
-        def is_shown(self, request):
-            return is_federation_staff(request.user)
-
-    return StaffingReportMenuItem(
+    return StaffMenuItem(
         _("配备报表"), reverse("workforce_staffing_report"), icon_name="table", order=320
     )

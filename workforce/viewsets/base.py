@@ -1,6 +1,7 @@
 """What every roster screen shares: URL names, who may open them, the scoped viewset."""
 
 import django_filters
+from wagtail.admin.menu import MenuItem
 
 from lms.admin.viewsets import ScopedModelViewSet
 
@@ -25,6 +26,13 @@ PERMISSION_POLICIES = {
     Posting: permissions.staff_policy(Posting, {"add", "change", "view"}),
     PolicyParameters: permissions.staff_policy(PolicyParameters, {"add", "change", "view"}),
 }
+
+
+class StaffMenuItem(MenuItem):
+    """An admin menu item shown to federation staff (and superusers) only."""
+
+    def is_shown(self, request):
+        return permissions.is_federation_staff(request.user)
 
 
 class WorkforceViewSet(ScopedModelViewSet):
