@@ -9,6 +9,10 @@ L = 50 / 10,000 / 100,000. Ten workers per unit means the units must be large on
 enterprise unions stay small (a few above 5,000 employees), while township, regional and park
 unions cover tens of thousands of employees each, enough for most workers to be posted within
 the norm. Some units are left unstaffed and some are staffed over the norm on purpose.
+
+Unlike the demo data, this command writes past the services, with ``bulk_create``: it exists
+to measure reads at a scale (100,000 workers) that going through a service per row would take
+hours to build. It acts as the system (no user), on its own tree only, and writes no audit log.
 """
 
 import argparse
