@@ -126,6 +126,12 @@ class PolicyParameters(models.Model):
     mentor_load_limit = models.PositiveIntegerField(
         _("导师最多徒弟数"), null=True, blank=True, help_text=_("默认 3")
     )
+    mentor_checkin_days = models.PositiveIntegerField(
+        _("带教记录间隔上限（天）"), null=True, blank=True, help_text=_("默认 30")
+    )
+    mentoring_hours_cap = models.PositiveIntegerField(
+        _("带徒学时年度计入上限"), null=True, blank=True, help_text=_("默认 16，0 表示不计入")
+    )
     award_reserved_percent = models.PositiveIntegerField(
         _("评先预留比例（%）"), null=True, blank=True, help_text=_("默认 10")
     )

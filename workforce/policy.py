@@ -27,6 +27,8 @@ class Policy:
     # §四.三 mentoring
     mentor_term_months: int = 12
     mentor_load_limit: int = 3
+    mentor_checkin_days: int = 30  # the mentorship issue: no confirmed meeting for this long
+    mentoring_hours_cap: int = 16  # the mentorship issue: 高师带徒 hours credited a year (0: off)
     # §四.四 awards
     award_reserved_percent: int = 10
     notice_working_days: int = 5

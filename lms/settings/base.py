@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "workforce",
     "courses",
     "certificates",
+    "mentorship",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -75,7 +75,10 @@ _POLICY_PANELS = [
         heading=_("教育培训（§四.三）"),
     ),
     MultiFieldPanel(
-        [FieldRowPanel([FieldPanel("mentor_term_months"), FieldPanel("mentor_load_limit")])],
+        [
+            FieldRowPanel([FieldPanel("mentor_term_months"), FieldPanel("mentor_load_limit")]),
+            FieldRowPanel([FieldPanel("mentor_checkin_days"), FieldPanel("mentoring_hours_cap")]),
+        ],
         heading=_("高师带徒（§四.三）"),
     ),
     MultiFieldPanel(
