@@ -186,3 +186,31 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         WorkerFactory, federation=factory.SelfAttribute("..session.organizer")
     )
     status = Enrolment.Status.CONFIRMED
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    """A mentor who is a union cadre with an account (pass ``federation=``)."""
+
+    class Meta:
+        model = "mentorship.Mentor"
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"导师{n}")
+    title = "工会干部"
+    expertise = factory.LazyFunction(lambda: ["labour_law", "casework"])
+    experience_since = dt.date(2015, 1, 1)
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    """An active 高师带徒 pairing of 12 months from 2030-01-01 (pass ``mentor``, ``apprentice``)."""
+
+    class Meta:
+        model = "mentorship.Pairing"
+
+    kind = "apprentice"
+    federation = factory.LazyAttribute(lambda o: o.apprentice.federation)
+    status = 50
+    start_date = dt.date(2030, 1, 1)
+    term_months = 12
+    end_date = dt.date(2030, 12, 31)
+    accepted_on = dt.date(2030, 1, 1)
