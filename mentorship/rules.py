@@ -62,7 +62,7 @@ class PairingFacts:
     mentor_worker_id: int | None  # the mentor's own worker record, if they are a worker
     apprentice_id: int
     apprentice_active: bool  # the apprentice has not left
-    mentor_load: int  # the mentor's active pairings now
+    mentor_load: int  # the mentor's pairings holding a place: active, and proposed when proposing
     load_limit: int
     apprentice_has_active_of_kind: bool
     months: int
@@ -71,7 +71,8 @@ class PairingFacts:
 def may_start(facts: PairingFacts) -> Decision:
     """Return whether a pairing may be proposed or become active.
 
-    DOMAIN.md: "A mentor has a load limit (default 3 active apprentices)". The mentorship
+    DOMAIN.md: "A mentor has a load limit (default 3 active apprentices)"; a proposal holds a
+    place until it is accepted or declined, so staff cannot promise more. The mentorship
     issue: an apprentice holds at most one active pairing of each kind; nobody is their own
     mentor; a worker who has left cannot start one; 结对提升 joins two workers; a paused mentor
     takes no new apprentice.
@@ -91,7 +92,7 @@ def may_start(facts: PairingFacts) -> Decision:
         return no(_("该工作者已有进行中的同类结对。"))
     if facts.mentor_load >= facts.load_limit:
         return no(
-            _("该导师已带 %(load)d 名徒弟，达到上限 %(limit)d 名。")
+            _("该导师已有 %(load)d 名徒弟（含待确认），达到上限 %(limit)d 名。")
             % {"load": facts.mentor_load, "limit": facts.load_limit}
         )
     return YES

@@ -151,18 +151,24 @@ def update_mentor(*, by, mentor: Mentor, **fields) -> Mentor:
 # Pairings ---------------------------------------------------------------------------------------
 
 
-def _start_facts(mentor: Mentor, apprentice: Worker, kind: str, months: int, *, exclude=None):
+def _start_facts(
+    mentor: Mentor, apprentice: Worker, kind: str, months: int, *, proposing: bool
+) -> rules.PairingFacts:
+    """Gather what ``rules.may_start`` needs; call it with the mentor's row locked."""
     policy = policy_for(mentor.federation)
     active = Pairing.objects.active()
-    if exclude is not None:
-        active = active.exclude(pk=exclude)
+    holding = Pairing.objects.filter(
+        status__in=[Pairing.Status.ACTIVE, Pairing.Status.PROPOSED]
+        if proposing
+        else [Pairing.Status.ACTIVE]
+    )
     return rules.PairingFacts(
         peer=kind == Kind.PEER,
         mentor_active=mentor.active,
         mentor_worker_id=mentor.worker_id,
         apprentice_id=apprentice.pk,
         apprentice_active=apprentice.status == Worker.Status.ACTIVE,
-        mentor_load=active.filter(mentor=mentor).count(),
+        mentor_load=holding.filter(mentor=mentor).count(),
         load_limit=mentor.load_limit if mentor.load_limit is not None else policy.mentor_load_limit,
         apprentice_has_active_of_kind=active.filter(apprentice=apprentice, kind=kind).exists(),
         months=months,
@@ -187,7 +193,7 @@ def propose_pairing(
     months = months or policy_for(apprentice.federation).mentor_term_months
     with transaction.atomic():
         mentor = lock(Mentor.objects.select_related("federation"), mentor.pk)
-        _require(rules.may_start(_start_facts(mentor, apprentice, kind, months)))
+        _require(rules.may_start(_start_facts(mentor, apprentice, kind, months, proposing=True)))
         if Pairing.objects.filter(
             mentor=mentor, apprentice=apprentice, kind=kind, status=Pairing.Status.PROPOSED
         ).exists():
@@ -218,7 +224,9 @@ def accept_pairing(*, by, pairing: Pairing, today: dt.date | None = None) -> Pai
         _require_side(by, pairing, MENTOR)
         if pairing.status != Pairing.Status.PROPOSED:
             raise MentorshipError(_("该结对不在待确认状态。"))
-        facts = _start_facts(mentor, pairing.apprentice, pairing.kind, pairing.term_months)
+        facts = _start_facts(
+            mentor, pairing.apprentice, pairing.kind, pairing.term_months, proposing=False
+        )
         _require(rules.may_start(facts))
         pairing.status = Pairing.Status.ACTIVE
         pairing.accepted_on = today
