@@ -24,7 +24,7 @@ from workforce.permissions import can_manage
 from workforce.selectors import policy_for
 
 from . import notifications, rules, selectors
-from .choices import Competence, Expertise, Kind
+from .choices import Competence, Expertise, Kind, MeetingForm
 from .models import Extension, Goal, MeetingLog, Mentor, Pairing, Review
 from .permissions import APPRENTICE, MENTOR, can_supervise, side_of
 
@@ -105,6 +105,8 @@ def register_mentor(
     if by is None or not can_manage(by, federation):
         raise MentorshipError(_("您无权管理“%(name)s”的导师。") % {"name": federation.name})
     if worker is not None:
+        if not can_manage(by, worker.federation):
+            raise MentorshipError(_("您无权管理该工作者。"))
         if not worker.user_id:
             raise MentorshipError(_("该工作者没有登录账号。"))
         user, name = worker.user, name or worker.name
@@ -488,6 +490,8 @@ def log_meeting(
     topic = (topic or "").strip()
     if not topic:
         raise MentorshipError(_("请填写主题。"))
+    if form not in MeetingForm.values:
+        raise MentorshipError(_("请选择带教形式。"))
     with transaction.atomic():
         pairing = _lock_pairing(pairing)
         _require_side(by, pairing, MENTOR, APPRENTICE)

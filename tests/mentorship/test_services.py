@@ -44,6 +44,11 @@ def test_register_mentor_from_a_worker_uses_their_account_and_hire_date(county_s
         services.register_mentor(by=county_staff, federation=worker.federation, worker=worker)
 
 
+def test_register_mentor_refuses_another_countys_worker(county, county_staff, other_worker):
+    with pytest.raises(MentorshipError, match="您无权管理该工作者"):
+        services.register_mentor(by=county_staff, federation=county, worker=other_worker)
+
+
 def test_register_mentor_refuses_outsiders_and_unknown_expertise(county, county_staff, outsider):
     user = UserFactory(username="cadre")
     with pytest.raises(MentorshipError, match="您无权管理“涪城区总工会”的导师"):
@@ -272,12 +277,16 @@ def test_planned_logs_wait_for_their_day_and_disputes_need_a_reason(pairing, men
 @pytest.mark.parametrize(
     ("hours", "date", "reason"),
     [(0, dt.date(2030, 2, 1), "大于 0"), (25, dt.date(2030, 2, 1), "不超过 24"),
-     ("x", dt.date(2030, 2, 1), "须是数字"), (2, dt.date(2029, 12, 1), "早于结对开始")],
+     ("x", dt.date(2030, 2, 1), "须是数字"), (2, dt.date(2029, 12, 1), "早于结对开始"),
+     (2, None, "请选择带教形式")],
 )  # fmt: skip
 def test_bad_logs_change_nothing(pairing, mentor, hours, date, reason):
     before = _snapshot()
     with pytest.raises(MentorshipError, match=reason):
-        _log(mentor.user, pairing, day=date, hours=hours)
+        services.log_meeting(
+            by=mentor.user, pairing=pairing, date=date or dt.date(2030, 2, 1), hours=hours,
+            form="site" if date else "phone", topic="集体协商", today=TODAY,
+        )
     assert _snapshot() == before
 
 
