@@ -37,16 +37,10 @@ from . import permissions as scopes
 from . import selectors, services, tasks
 from .forms import FederationSealForm, RevokeForm
 from .models import Certificate, FederationSeal
-from .validity import Standing
+from .validity import STANDING_LABELS, Standing
 
 CERTIFICATES = "certificates_admin"
 SEALS = "certificates_seals"
-
-STANDING_LABELS = {
-    Standing.VALID: _("有效"),
-    Standing.REVOKED: _("已撤销"),
-    Standing.EXPIRED: _("已过期"),
-}
 
 PERMISSION_POLICIES = {
     Certificate: permissions.staff_policy(Certificate, {"view"}),
@@ -121,7 +115,7 @@ class CertificateIndexView(IndexView):
             StatusTagColumn(
                 "standing",
                 label=_("状态"),
-                accessor=lambda c: STANDING_LABELS[_standing(c)],
+                accessor=lambda c: _standing(c).label,
                 primary=lambda c: _standing(c) == Standing.VALID,
             ),
         ]
@@ -173,7 +167,7 @@ class CertificateInspectView(InspectView):
         certificate = self.object
         context.update(
             certificate=certificate,
-            standing_label=STANDING_LABELS[_standing(certificate)],
+            standing_label=_standing(certificate).label,
             standing_valid=_standing(certificate) == Standing.VALID,
             download_url=reverse(self.download_url_name, args=[certificate.pk]),
             revoke_url=reverse(self.revoke_url_name, args=[certificate.pk])
