@@ -393,7 +393,6 @@ class CertificateViewSet(ServiceModelViewSet):
     icon = "doc-full"
     menu_label = _("证书")
     menu_order = 100
-    permission_policy = PERMISSION_POLICIES[Certificate]
     index_view_class = CertificateIndexView
     inspect_view_class = CertificateInspectView
     history_view_class = CertificateHistoryView
@@ -486,7 +485,6 @@ class FederationSealViewSet(ServiceModelViewSet):
     icon = "image"
     menu_label = _("证书印章")
     menu_order = 300
-    permission_policy = PERMISSION_POLICIES[FederationSeal]
     form_fields = ["federation", "image"]
     index_view_class = SealIndexView
     add_view_class = SealCreateView
