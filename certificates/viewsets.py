@@ -391,7 +391,6 @@ class CertificateViewSet(ServiceModelViewSet):
     name = CERTIFICATES
     url_prefix = "certificates"
     icon = "doc-full"
-    menu_label = _("证书")
     menu_order = 100
     index_view_class = CertificateIndexView
     inspect_view_class = CertificateInspectView
@@ -483,7 +482,6 @@ class FederationSealViewSet(ServiceModelViewSet):
     name = SEALS
     url_prefix = "certificates/seals"
     icon = "image"
-    menu_label = _("证书印章")
     menu_order = 300
     form_fields = ["federation", "image"]
     index_view_class = SealIndexView
