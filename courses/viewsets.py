@@ -207,17 +207,12 @@ class SessionEditView(ScopedEditView):
 
 
 class SessionScreen(ScopedMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """A screen about one session the user manages (``scope``); others' sessions are a 404.
-
-    A screen with a form names its ``form_class`` (``get_form`` builds it, bound on POST); the
-    context then holds ``form``, a fresh one unless the page shows a submitted one again.
-    """
+    """A screen about one session the user manages (``scope``); others' sessions are a 404."""
 
     model = Session
     permission_required = "change"
     header_icon = "date"
     active_tab = ""
-    form_class = None
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -226,9 +221,6 @@ class SessionScreen(ScopedMixin, PermissionCheckedMixin, WagtailAdminTemplateMix
     def get_session(self, **kwargs) -> Session:
         sessions = self.scoped_queryset().select_related("course", "organizer")
         return get_object_or_404(sessions, pk=kwargs["pk"])
-
-    def get_form(self, data=None, files=None):
-        return self.form_class(data, files)
 
     def get_page_subtitle(self):
         return self.session.title
@@ -241,11 +233,9 @@ class SessionScreen(ScopedMixin, PermissionCheckedMixin, WagtailAdminTemplateMix
             {"url": "", "label": self.page_title, "sublabel": self.session.title},
         ]
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(session=self.session, tabs=self.tabs(), needs_score=self.session_needs_score)
-        if self.form_class is not None:
-            context["form"] = self.get_form() if form is None else form
         return context
 
     @cached_property
@@ -267,15 +257,54 @@ class SessionScreen(ScopedMixin, PermissionCheckedMixin, WagtailAdminTemplateMix
             for name, label in tabs
         ]
 
-    def render_form(self, form, **kwargs):
-        """Show the page again with the submitted ``form`` and its errors."""
-        return self.render_to_response(self.get_context_data(form=form, **kwargs))
-
     def refresh(self):
         return redirect(self.request.get_full_path())
 
 
-class MeetingsView(SessionScreen):
+class SessionFormScreen(SessionScreen):
+    """A session screen with a form (``form_class``, built by ``get_form``, bound on POST).
+
+    The context holds ``form``: a fresh one, or the submitted one shown again with its errors.
+    As in ``lms.admin.views.ActionFormView``, ``save(form)`` calls the service and returns the
+    success message; a ``DomainError`` it raises is shown on the form instead. Then the user
+    goes to ``get_success_url()``, this page again unless the screen says otherwise.
+    """
+
+    form_class = None
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, files)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.get_form() if form is None else form
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                message = self.save(form)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                if message:
+                    messages.success(request, message)
+                return redirect(self.get_success_url())
+        return self.render_form(form)
+
+    def save(self, form) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must define save(form).")
+
+    def get_success_url(self) -> str:
+        return self.request.get_full_path()
+
+    def render_form(self, form, **kwargs):
+        """Show the page again with the submitted ``form`` and its errors."""
+        return self.render_to_response(self.get_context_data(form=form, **kwargs))
+
+
+class MeetingsView(SessionFormScreen):
     """课次: the session's meetings, with a form to add a meeting per day over a date range."""
 
     template_name = "courses/admin/session_meetings.html"
@@ -299,18 +328,16 @@ class MeetingsView(SessionScreen):
     def post(self, request, *args, **kwargs):
         if "cancel_meeting" in request.POST:
             return self.cancel_meeting(request.POST["cancel_meeting"])
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            done = call_service(
-                request, services.add_meetings, form=form, session=self.session, **form.cleaned_data
-            )
-            if done:
-                if done.result:
-                    messages.success(request, _("已添加 %(n)d 次课。") % {"n": len(done.result)})
-                else:
-                    messages.warning(request, _("这些日期都已有课次，没有添加新的课次。"))
-                return self.refresh()
-        return self.render_form(form)
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form) -> str:
+        added = services.add_meetings(
+            by=self.request.user, session=self.session, **form.cleaned_data
+        )
+        if not added:
+            messages.warning(self.request, _("这些日期都已有课次，没有添加新的课次。"))
+            return ""
+        return _("已添加 %(n)d 次课。") % {"n": len(added)}
 
     def cancel_meeting(self, pk: str):
         if not pk.isdigit():
@@ -326,7 +353,7 @@ class MeetingsView(SessionScreen):
         return self.refresh()
 
 
-class RosterView(SessionScreen):
+class RosterView(SessionFormScreen):
     """名单: everyone enrolled, and bulk enrolment of workers from the user's scope."""
 
     template_name = "courses/admin/session_roster.html"
@@ -423,7 +450,7 @@ class RosterView(SessionScreen):
         return self.refresh()
 
 
-class AttendanceView(SessionScreen):
+class AttendanceView(SessionFormScreen):
     """考勤: the whole confirmed roster for one meeting, a radio set each, saved in one POST."""
 
     template_name = "courses/admin/attendance.html"
@@ -459,27 +486,18 @@ class AttendanceView(SessionScreen):
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            done = call_service(
-                request,
-                services.record_attendance,
-                form=form,
-                meeting=self.meeting,
-                marks=form.marks(),
-            )
-            if done:
-                messages.success(
-                    request,
-                    _("已保存 %(date)s 的考勤（%(n)d 人）。")
-                    % {"date": self.meeting.date.isoformat(), "n": len(form.roster)},
-                )
-                return redirect(session_url("meetings", self.session))
-        return self.render_form(form)
+    def save(self, form) -> str:
+        services.record_attendance(by=self.request.user, meeting=self.meeting, marks=form.marks())
+        return _("已保存 %(date)s 的考勤（%(n)d 人）。") % {
+            "date": self.meeting.date.isoformat(),
+            "n": len(form.roster),
+        }
+
+    def get_success_url(self) -> str:
+        return session_url("meetings", self.session)
 
 
-class AttendanceImportView(SessionScreen):
+class AttendanceImportView(SessionFormScreen):
     """考勤导入: upload an XLSX/CSV sheet; every row is checked before anything is recorded."""
 
     template_name = "courses/admin/attendance_import.html"
@@ -547,7 +565,7 @@ class AttendanceTemplateView(SessionScreen):
         return download_response(build(self.session, today=timezone.localdate()), fmt, filename)
 
 
-class ScoresView(SessionScreen):
+class ScoresView(SessionFormScreen):
     """成绩: exam scores of the confirmed roster (qualification training)."""
 
     template_name = "courses/admin/scores.html"
@@ -569,20 +587,9 @@ class ScoresView(SessionScreen):
         context.update(rows=context["form"].rows(), pass_score=self.session.course.pass_score)
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            done = call_service(
-                request,
-                services.record_scores,
-                form=form,
-                session=self.session,
-                scores=form.scores(),
-            )
-            if done:
-                messages.success(request, _("成绩已保存。"))
-                return self.refresh()
-        return self.render_form(form)
+    def save(self, form) -> str:
+        services.record_scores(by=self.request.user, session=self.session, scores=form.scores())
+        return _("成绩已保存。")
 
 
 class CompletionView(SessionScreen):
@@ -626,7 +633,7 @@ class CompletionView(SessionScreen):
         return self.refresh()
 
 
-class CancelSessionView(SessionScreen):
+class CancelSessionView(SessionFormScreen):
     """取消班次: every meeting is cancelled in the calendars and the enrolled are told."""
 
     template_name = "courses/admin/cancel_session.html"
@@ -643,21 +650,14 @@ class CancelSessionView(SessionScreen):
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            done = call_service(
-                request,
-                services.cancel_session,
-                session=self.session,
-                reason=form.cleaned_data["reason"],
-            )
-            if done:
-                messages.success(
-                    request, _("班次“%(title)s”已取消。") % {"title": self.session.title}
-                )
-                return redirect(f"{SESSIONS}:index")
-        return self.render_form(form)
+    def save(self, form) -> str:
+        services.cancel_session(
+            by=self.request.user, session=self.session, reason=form.cleaned_data["reason"]
+        )
+        return _("班次“%(title)s”已取消。") % {"title": self.session.title}
+
+    def get_success_url(self) -> str:
+        return reverse(f"{SESSIONS}:index")
 
 
 # The viewset ---------------------------------------------------------------------------------
