@@ -7,6 +7,12 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.pages.bulk_actions import (
+    DeleteBulkAction,
+    MoveBulkAction,
+    PublishBulkAction,
+    UnpublishBulkAction,
+)
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
@@ -82,9 +88,59 @@ def register_course_page_viewset():
     return CoursePageViewSet()
 
 
+# Bulk delete, move, publish and unpublish of pages do not go through the page views. Wagtail's
+# page bulk actions are registered again below (the same action types, registered after
+# Wagtail's so they replace them), reading their pages through ``OwnCoursesOnlyMixin``.
+
+
+class OwnCoursesOnlyMixin:
+    """Another federation's course named by id is a 404, on the confirmation page (GET) as on
+    the POST; "select all" in a listing leaves others' courses out, as the explorer does."""
+
+    def get_queryset(self, model, object_ids):
+        # Wagtail calls it on the instance (``self.get_queryset``), so the user is at hand.
+        pages = super().get_queryset(model, object_ids)
+        others = set(
+            others_courses(self.request.user)
+            .filter(pk__in=[page.pk for page in pages])
+            .values_list("pk", flat=True)
+        )
+        if not others:
+            return pages
+        if "all" not in self.request.GET.getlist("id"):
+            raise Http404
+        return [page for page in pages if page.pk not in others]
+
+
+class CourseDeleteBulkAction(OwnCoursesOnlyMixin, DeleteBulkAction):
+    pass
+
+
+class CourseMoveBulkAction(OwnCoursesOnlyMixin, MoveBulkAction):
+    pass
+
+
+class CoursePublishBulkAction(OwnCoursesOnlyMixin, PublishBulkAction):
+    pass
+
+
+class CourseUnpublishBulkAction(OwnCoursesOnlyMixin, UnpublishBulkAction):
+    pass
+
+
+for action_class in (
+    CourseDeleteBulkAction,
+    CourseMoveBulkAction,
+    CoursePublishBulkAction,
+    CourseUnpublishBulkAction,
+):
+    # order=1: after Wagtail's own registrations (order 0), which they replace.
+    hooks.register("register_bulk_action", action_class, order=1)
+
+
 @hooks.register("before_bulk_action")
 def refuse_others_courses_in_bulk(request, action_type, objects, action_class_instance):
-    # Bulk delete, move, publish and unpublish of pages do not go through the page views.
+    # A second guard, for any other bulk action on pages.
     page_ids = [obj.pk for obj in objects if isinstance(obj, Page)]
     if page_ids and others_courses(request.user).filter(pk__in=page_ids).exists():
         raise Http404
