@@ -3,7 +3,7 @@
 import functools
 
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from workforce.viewsets import StaffMenuItem
+from workforce.viewsets import register_staff_screen
 
 from . import compliance_views as views
 from .catalogs import sync_course_type
@@ -160,11 +160,8 @@ def keep_course_type(request, page):
 
 
 # Training compliance dashboard (培训达标): screens in courses/compliance_views.py.
-
-
-@hooks.register("register_admin_urls")
-def register_compliance_urls():
-    return [
+register_staff_screen(
+    [
         path("compliance/", views.ComplianceDashboardView.as_view(), name="courses_compliance"),
         path(
             "compliance/export.<str:fmt>",
@@ -181,14 +178,12 @@ def register_compliance_urls():
             views.compliance_workers_export,
             name="courses_compliance_workers_export",
         ),
-    ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_compliance_menu_item():
-    return StaffMenuItem(
-        _("培训达标"), reverse("courses_compliance"), icon_name="clipboard-list", order=420
-    )
+    ],
+    label=_("培训达标"),
+    url_name="courses_compliance",
+    icon="clipboard-list",
+    order=420,
+)
 
 
 @hooks.register("register_log_actions")
