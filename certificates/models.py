@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lms.fields import acting_user
 from workforce.models import Federation, Worker, subtree_q
 
 from .validity import Standing, standing
@@ -129,14 +130,7 @@ class Certificate(models.Model):
     )
     serial = models.CharField(_("证书编号"), max_length=30, unique=True)
     issued_on = models.DateField(_("发证日期"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("签发人"),
-    )
+    issued_by = acting_user(_("签发人"))
     enrolment = models.ForeignKey(
         "courses.Enrolment",
         on_delete=models.PROTECT,
@@ -148,14 +142,7 @@ class Certificate(models.Model):
     expires_on = models.DateField(_("有效期至"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revoked_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("撤销人"),
-    )
+    revoked_by = acting_user(_("撤销人"))
     code = models.CharField(
         _("验证码"), max_length=64, unique=True, default=new_verification_code, editable=False
     )
@@ -229,13 +216,7 @@ class BulkIssueJob(models.Model):
         related_name="certificate_jobs",
         verbose_name=_("班次"),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("发起人"),
-    )
+    requested_by = acting_user(_("发起人"), blank=False)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

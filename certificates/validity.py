@@ -3,11 +3,24 @@
 import datetime as dt
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Standing(StrEnum):
     VALID = "valid"
     REVOKED = "revoked"
     EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return str(STANDING_LABELS[self])
+
+
+STANDING_LABELS = {
+    Standing.VALID: _("有效"),
+    Standing.REVOKED: _("已撤销"),
+    Standing.EXPIRED: _("已过期"),
+}
 
 
 def expiry_date(issued_on: dt.date, years: int | None) -> dt.date | None:

@@ -37,16 +37,10 @@ from . import permissions as scopes
 from . import selectors, services, tasks
 from .forms import FederationSealForm, RevokeForm
 from .models import Certificate, FederationSeal
-from .validity import Standing
+from .validity import STANDING_LABELS, Standing
 
 CERTIFICATES = "certificates_admin"
 SEALS = "certificates_seals"
-
-STANDING_LABELS = {
-    Standing.VALID: _("有效"),
-    Standing.REVOKED: _("已撤销"),
-    Standing.EXPIRED: _("已过期"),
-}
 
 PERMISSION_POLICIES = {
     Certificate: permissions.staff_policy(Certificate, {"view"}),
@@ -121,7 +115,7 @@ class CertificateIndexView(IndexView):
             StatusTagColumn(
                 "standing",
                 label=_("状态"),
-                accessor=lambda c: STANDING_LABELS[_standing(c)],
+                accessor=lambda c: _standing(c).label,
                 primary=lambda c: _standing(c) == Standing.VALID,
             ),
         ]
@@ -173,7 +167,7 @@ class CertificateInspectView(InspectView):
         certificate = self.object
         context.update(
             certificate=certificate,
-            standing_label=STANDING_LABELS[_standing(certificate)],
+            standing_label=_standing(certificate).label,
             standing_valid=_standing(certificate) == Standing.VALID,
             download_url=reverse(self.download_url_name, args=[certificate.pk]),
             revoke_url=reverse(self.revoke_url_name, args=[certificate.pk])
@@ -397,9 +391,7 @@ class CertificateViewSet(ServiceModelViewSet):
     name = CERTIFICATES
     url_prefix = "certificates"
     icon = "doc-full"
-    menu_label = _("证书")
     menu_order = 100
-    permission_policy = PERMISSION_POLICIES[Certificate]
     index_view_class = CertificateIndexView
     inspect_view_class = CertificateInspectView
     history_view_class = CertificateHistoryView
@@ -490,9 +482,7 @@ class FederationSealViewSet(ServiceModelViewSet):
     name = SEALS
     url_prefix = "certificates/seals"
     icon = "image"
-    menu_label = _("证书印章")
     menu_order = 300
-    permission_policy = PERMISSION_POLICIES[FederationSeal]
     form_fields = ["federation", "image"]
     index_view_class = SealIndexView
     add_view_class = SealCreateView

@@ -116,6 +116,9 @@ class SessionForm(WagtailAdminModelForm):
             ]
 
     def clean(self):
+        # The same checks as the services' (``_check_session_dates``), made here first: the
+        # model form validates Session's CheckConstraints before the service is called, and
+        # would refuse these dates with Django's generic "约束 … 是无效的" instead.
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:

@@ -74,7 +74,8 @@ def catalog_context(
 
 def decorate_sessions(sessions: list[Session], worker: Worker | None, now) -> None:
     """Attach what the templates show per session: seats left, the worker's enrolment, and
-    the action offered, asked of the same enrolment rules the services apply."""
+    the action offered (with the reason when enrolment is closed), asked of the same
+    enrolment rules the services apply."""
     mine = selectors.enrolments_of(worker, sessions)
     for session in sessions:
         session.seats_left = selectors.seats_left(session)
@@ -83,16 +84,27 @@ def decorate_sessions(sessions: list[Session], worker: Worker | None, now) -> No
             enrolment = None
         session.my_enrolment = enrolment
         facts = selectors.session_facts(session, seats_taken=session.confirmed_count)
-        window = enrolment_rules.window(facts, now=now)
-        session.enrolment_open = window is enrolment_rules.Window.OPEN
-        session.enrolment_later = window is enrolment_rules.Window.NOT_YET
+        session.enrolment_open = (
+            enrolment_rules.window(facts, now=now) is enrolment_rules.Window.OPEN
+        )
         session.offer = enrolment_rules.offer(
             facts,
             enrolled=enrolment is not None,
             completed=enrolment is not None and enrolment.completed,
             now=now,
         )
-        session.can_cancel = session.offer is enrolment_rules.Offer.CANCEL
+        session.closed_reason = (
+            _closed_reason(facts, now) if session.offer is enrolment_rules.Offer.CLOSED else ""
+        )
+
+
+def _closed_reason(facts: enrolment_rules.SessionFacts, now) -> str:
+    # Outside the window the rule refuses anyone for the session's own reason (cancelled,
+    # finished, not taking enrolments, deadline passed), before it looks at the worker.
+    decision = enrolment_rules.decide_enrolment(
+        facts, worker_name="", worker_active=True, staff=False, now=now
+    )
+    return decision.reason
 
 
 def course_context(request, *, course) -> dict:

@@ -44,15 +44,7 @@ from workforce.policy import Policy
 
 from . import completion
 from .catalogs import ensure_catalogs
-from .models import (
-    Attendance,
-    CatalogPage,
-    CoursePage,
-    Enrolment,
-    Meeting,
-    Session,
-    TrainingType,
-)
+from .models import Attendance, CatalogPage, CoursePage, Enrolment, Meeting, Session, TrainingType
 
 BATCH = 5000
 L = TrainingType

@@ -1,8 +1,8 @@
 """Staff screens for running training (培训管理): sessions, meetings, roster, attendance.
 
-Every screen sees only the sessions organised in the user's federations
-(``courses.permissions.sessions_for``), so another federation's session is a 404. Every change goes
-through ``courses.services``. Registered in ``courses/wagtail_hooks.py``.
+Every screen sees only the sessions organised in the user's federations (the viewset's
+``scope``, ``courses.permissions.sessions_for``), so another federation's session is a 404. Every
+change goes through ``courses.services``. Registered in ``courses/wagtail_hooks.py``.
 """
 
 from decimal import Decimal
@@ -24,16 +24,20 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import Button
 
 from lms.admin.permissions import StaffPermissionPolicy
-from lms.admin.views import ServiceErrorMixin, call_service
-from lms.admin.viewsets import ServiceModelViewSet
+from lms.admin.views import (
+    ScopedCreateView,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedMixin,
+    call_service,
+)
+from lms.admin.viewsets import ScopedModelViewSet
 from lms.errors import DomainError
 from lms.spreadsheets import FORMATS, check_format, download_response
 from workforce import permissions
@@ -148,9 +152,9 @@ def session_actions(session: Session, item_class=MenuItem) -> list:
     return items
 
 
-class SessionIndexView(IndexView):
+class SessionIndexView(ScopedIndexView):
     def get_base_queryset(self):
-        sessions = sessions_for(self.request.user).select_related("course", "organizer")
+        sessions = super().get_base_queryset().select_related("course", "organizer")
         return selectors.with_seats(sessions)
 
     @cached_property
@@ -174,7 +178,7 @@ class SessionIndexView(IndexView):
         return [*super().get_list_more_buttons(instance), *session_actions(instance)]
 
 
-class SessionCreateView(ServiceErrorMixin, CreateView):
+class SessionCreateView(ScopedCreateView):
     def save_instance(self):
         return services.create_session(by=self.request.user, **self.form.service_kwargs())
 
@@ -185,9 +189,9 @@ class SessionCreateView(ServiceErrorMixin, CreateView):
         return _("已新建班次“%(title)s”，请生成课次。") % {"title": instance.title}
 
 
-class SessionEditView(ServiceErrorMixin, EditView):
+class SessionEditView(ScopedEditView):
     def get_queryset(self):
-        return sessions_for(self.request.user).select_related("course")
+        return super().get_queryset().select_related("course")
 
     def save_instance(self):
         return services.update_session(
@@ -199,16 +203,11 @@ class SessionEditView(ServiceErrorMixin, EditView):
         return [*super().header_more_buttons, *session_actions(self.object, Button)]
 
 
-class SessionHistoryView(HistoryView):
-    def get_base_object_queryset(self):
-        return sessions_for(self.request.user)
-
-
 # The session's own screens -------------------------------------------------------------------
 
 
-class SessionScreen(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """A screen about one session the user manages; others' sessions are a 404."""
+class SessionScreen(ScopedMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A screen about one session the user manages (``scope``); others' sessions are a 404."""
 
     model = Session
     permission_required = "change"
@@ -217,10 +216,10 @@ class SessionScreen(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.session = self.get_session(request, **kwargs)
+        self.session = self.get_session(**kwargs)
 
-    def get_session(self, request, **kwargs) -> Session:
-        sessions = sessions_for(request.user).select_related("course", "organizer")
+    def get_session(self, **kwargs) -> Session:
+        sessions = self.scoped_queryset().select_related("course", "organizer")
         return get_object_or_404(sessions, pk=kwargs["pk"])
 
     def get_page_subtitle(self):
@@ -236,14 +235,12 @@ class SessionScreen(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            session=self.session,
-            tabs=self.tabs(),
-            needs_score=needs_score(
-                self.session.course.training_type, self.session.course.pass_score
-            ),
-        )
+        context.update(session=self.session, tabs=self.tabs(), needs_score=self.session_needs_score)
         return context
+
+    @cached_property
+    def session_needs_score(self) -> bool:
+        return needs_score(self.session.course.training_type, self.session.course.pass_score)
 
     def tabs(self) -> list[tuple[str, str, bool]]:
         tabs = [
@@ -252,7 +249,7 @@ class SessionScreen(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
             ("roster", _("名单")),
             ("attendance_import", _("考勤导入")),
         ]
-        if needs_score(self.session.course.training_type, self.session.course.pass_score):
+        if self.session_needs_score:
             tabs.append(("scores", _("成绩")))
         tabs.append(("complete", _("判定结业")))
         return [
@@ -264,18 +261,64 @@ class SessionScreen(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
         return redirect(self.request.get_full_path())
 
 
-class MeetingsView(SessionScreen):
+class SessionFormScreen(SessionScreen):
+    """A session screen with a form (``form_class``, built by ``get_form``, bound on POST).
+
+    The context holds ``form``: a fresh one, or the submitted one shown again with its errors.
+    As in ``lms.admin.views.ActionFormView``, ``save(form)`` calls the service and returns the
+    success message; a ``DomainError`` it raises is shown on the form instead. Then the user
+    goes to ``get_success_url()``, this page again unless the screen says otherwise.
+    """
+
+    form_class = None
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, files)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.get_form() if form is None else form
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                message = self.save(form)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                if message:
+                    messages.success(request, message)
+                return redirect(self.get_success_url())
+        return self.render_form(form)
+
+    def save(self, form) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must define save(form).")
+
+    def get_success_url(self) -> str:
+        return self.request.get_full_path()
+
+    def render_form(self, form, **kwargs):
+        """Show the page again with the submitted ``form`` and its errors."""
+        return self.render_to_response(self.get_context_data(form=form, **kwargs))
+
+
+class MeetingsView(SessionFormScreen):
     """课次: the session's meetings, with a form to add a meeting per day over a date range."""
 
     template_name = "courses/admin/session_meetings.html"
     page_title = gettext_lazy("课次")
     active_tab = "meetings"
+    form_class = MeetingsForm
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_form(self, data=None, files=None):
+        return MeetingsForm(data, initial=MeetingsForm.initial_for(self.session))
+
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             meetings=selectors.session_meetings(self.session),
-            form=form or MeetingsForm(initial=MeetingsForm.initial_for(self.session)),
             roster_size=Enrolment.objects.filter(
                 session=self.session, status=Enrolment.Status.CONFIRMED
             ).count(),
@@ -285,18 +328,16 @@ class MeetingsView(SessionScreen):
     def post(self, request, *args, **kwargs):
         if "cancel_meeting" in request.POST:
             return self.cancel_meeting(request.POST["cancel_meeting"])
-        form = MeetingsForm(request.POST)
-        if form.is_valid():
-            done = call_service(
-                request, services.add_meetings, form=form, session=self.session, **form.cleaned_data
-            )
-            if done:
-                if done.result:
-                    messages.success(request, _("已添加 %(n)d 次课。") % {"n": len(done.result)})
-                else:
-                    messages.warning(request, _("这些日期都已有课次，没有添加新的课次。"))
-                return self.refresh()
-        return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form) -> str:
+        added = services.add_meetings(
+            by=self.request.user, session=self.session, **form.cleaned_data
+        )
+        if not added:
+            messages.warning(self.request, _("这些日期都已有课次，没有添加新的课次。"))
+            return ""
+        return _("已添加 %(n)d 次课。") % {"n": len(added)}
 
     def cancel_meeting(self, pk: str):
         if not pk.isdigit():
@@ -312,13 +353,17 @@ class MeetingsView(SessionScreen):
         return self.refresh()
 
 
-class RosterView(SessionScreen):
+class RosterView(SessionFormScreen):
     """名单: everyone enrolled, and bulk enrolment of workers from the user's scope."""
 
     template_name = "courses/admin/session_roster.html"
     page_title = gettext_lazy("名单")
     header_icon = "group"
     active_tab = "roster"
+    form_class = BulkEnrolForm
+
+    def get_form(self, data=None, files=None):
+        return BulkEnrolForm(data, user=self.request.user)
 
     def candidates(self, search: WorkerSearchForm) -> tuple[list[Worker], bool]:
         """Return workers matching the search who are not enrolled yet (and whether more)."""
@@ -340,7 +385,7 @@ class RosterView(SessionScreen):
         found = list(workers[: CANDIDATES_SHOWN + 1])
         return found[:CANDIDATES_SHOWN], len(found) > CANDIDATES_SHOWN
 
-    def get_context_data(self, form=None, result=None, **kwargs):
+    def get_context_data(self, result=None, **kwargs):
         context = super().get_context_data(**kwargs)
         search = WorkerSearchForm(self.request.GET or None, user=self.request.user)
         candidates, more = self.candidates(search)
@@ -354,7 +399,6 @@ class RosterView(SessionScreen):
             search=search,
             candidates=candidates,
             more_candidates=more,
-            form=form or BulkEnrolForm(user=self.request.user),
             result=result,
             can_enrol=self.session.status
             not in (Session.Status.CANCELLED, Session.Status.FINISHED),
@@ -364,7 +408,7 @@ class RosterView(SessionScreen):
     def post(self, request, *args, **kwargs):
         if "cancel_enrolment" in request.POST:
             return self.cancel_enrolment(request.POST["cancel_enrolment"])
-        form = BulkEnrolForm(request.POST, user=request.user)
+        form = self.get_form(request.POST)
         result = None
         if form.is_valid():
             done = call_service(
@@ -390,7 +434,7 @@ class RosterView(SessionScreen):
                     },
                 )
                 form = None
-        return self.render_to_response(self.get_context_data(form=form, result=result))
+        return self.render_form(form, result=result)
 
     def cancel_enrolment(self, pk: str):
         if not pk.isdigit():
@@ -406,16 +450,17 @@ class RosterView(SessionScreen):
         return self.refresh()
 
 
-class AttendanceView(SessionScreen):
+class AttendanceView(SessionFormScreen):
     """考勤: the whole confirmed roster for one meeting, a radio set each, saved in one POST."""
 
     template_name = "courses/admin/attendance.html"
     page_title = gettext_lazy("考勤")
     header_icon = "tasks"
     active_tab = "meetings"
+    form_class = AttendanceForm
 
-    def get_session(self, request, **kwargs) -> Session:
-        meetings = Meeting.objects.filter(session__in=sessions_for(request.user)).select_related(
+    def get_session(self, **kwargs) -> Session:
+        meetings = Meeting.objects.filter(session__in=self.scoped_queryset()).select_related(
             "session", "session__course", "session__organizer"
         )
         self.meeting = get_object_or_404(meetings, pk=kwargs["pk"])
@@ -424,56 +469,46 @@ class AttendanceView(SessionScreen):
     def get_page_subtitle(self):
         return f"{self.session.title} · {self.meeting.date:%Y-%m-%d}"
 
-    def get_form(self, data=None) -> AttendanceForm:
+    def get_form(self, data=None, files=None):
         return AttendanceForm(
             data,
             roster=selectors.confirmed_roster(self.session),
             recorded=selectors.attendance_marks(self.meeting),
         )
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = form or self.get_form()
+        rows = context["form"].rows()
         context.update(
             meeting=self.meeting,
-            form=form,
-            rows=form.rows(),
-            unrecorded=sum(row.recorded is None for row in form.rows()),
+            rows=rows,
+            unrecorded=sum(row.recorded is None for row in rows),
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            done = call_service(
-                request,
-                services.record_attendance,
-                form=form,
-                meeting=self.meeting,
-                marks=form.marks(),
-            )
-            if done:
-                messages.success(
-                    request,
-                    _("已保存 %(date)s 的考勤（%(n)d 人）。")
-                    % {"date": self.meeting.date.isoformat(), "n": len(form.roster)},
-                )
-                return redirect(session_url("meetings", self.session))
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form) -> str:
+        services.record_attendance(by=self.request.user, meeting=self.meeting, marks=form.marks())
+        return _("已保存 %(date)s 的考勤（%(n)d 人）。") % {
+            "date": self.meeting.date.isoformat(),
+            "n": len(form.roster),
+        }
+
+    def get_success_url(self) -> str:
+        return session_url("meetings", self.session)
 
 
-class AttendanceImportView(SessionScreen):
+class AttendanceImportView(SessionFormScreen):
     """考勤导入: upload an XLSX/CSV sheet; every row is checked before anything is recorded."""
 
     template_name = "courses/admin/attendance_import.html"
     page_title = gettext_lazy("考勤导入")
     header_icon = "upload"
     active_tab = "attendance_import"
+    form_class = AttendanceUploadForm
 
-    def get_context_data(self, form=None, errors=None, **kwargs):
+    def get_context_data(self, errors=None, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            form=form or AttendanceUploadForm(),
             errors=errors or [],
             columns=attendance_import.COLUMNS,
             status_labels=attendance_import.choice_labels(attendance_import.Attendance.Status)[
@@ -484,7 +519,7 @@ class AttendanceImportView(SessionScreen):
         return context
 
     def post(self, request, *args, **kwargs):
-        form = AttendanceUploadForm(request.POST, request.FILES)
+        form = self.get_form(request.POST, request.FILES)
         errors = []
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -508,7 +543,7 @@ class AttendanceImportView(SessionScreen):
                             % {"rows": checked.rows, "meetings": len(checked.marks)},
                         )
                         return redirect(session_url("meetings", self.session))
-        return self.render_to_response(self.get_context_data(form=form, errors=errors))
+        return self.render_form(form, errors=errors)
 
     def record(self, checked) -> None:
         """Record every meeting's marks, all or none."""
@@ -530,40 +565,31 @@ class AttendanceTemplateView(SessionScreen):
         return download_response(build(self.session, today=timezone.localdate()), fmt, filename)
 
 
-class ScoresView(SessionScreen):
+class ScoresView(SessionFormScreen):
     """成绩: exam scores of the confirmed roster (qualification training)."""
 
     template_name = "courses/admin/scores.html"
     page_title = gettext_lazy("成绩")
     header_icon = "edit"
     active_tab = "scores"
+    form_class = ScoresForm
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        course = self.session.course
-        if not needs_score(course.training_type, course.pass_score):
+        if not self.session_needs_score:
             raise Http404
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_form(self, data=None, files=None):
+        return ScoresForm(data, roster=selectors.confirmed_roster(self.session))
+
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = form or ScoresForm(roster=selectors.confirmed_roster(self.session))
-        context.update(form=form, rows=form.rows(), pass_score=self.session.course.pass_score)
+        context.update(rows=context["form"].rows(), pass_score=self.session.course.pass_score)
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = ScoresForm(request.POST, roster=selectors.confirmed_roster(self.session))
-        if form.is_valid():
-            done = call_service(
-                request,
-                services.record_scores,
-                form=form,
-                session=self.session,
-                scores=form.scores(),
-            )
-            if done:
-                messages.success(request, _("成绩已保存。"))
-                return self.refresh()
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form) -> str:
+        services.record_scores(by=self.request.user, session=self.session, scores=form.scores())
+        return _("成绩已保存。")
 
 
 class CompletionView(SessionScreen):
@@ -607,44 +633,37 @@ class CompletionView(SessionScreen):
         return self.refresh()
 
 
-class CancelSessionView(SessionScreen):
+class CancelSessionView(SessionFormScreen):
     """取消班次: every meeting is cancelled in the calendars and the enrolled are told."""
 
     template_name = "courses/admin/cancel_session.html"
     page_title = gettext_lazy("取消班次")
     header_icon = "cross"
+    form_class = CancelSessionForm
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            form=form or CancelSessionForm(),
-            enrolled=Enrolment.objects.filter(session=self.session)
+        context["enrolled"] = (
+            Enrolment.objects.filter(session=self.session)
             .exclude(status=Enrolment.Status.CANCELLED)
-            .count(),
+            .count()
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = CancelSessionForm(request.POST)
-        if form.is_valid():
-            done = call_service(
-                request,
-                services.cancel_session,
-                session=self.session,
-                reason=form.cleaned_data["reason"],
-            )
-            if done:
-                messages.success(
-                    request, _("班次“%(title)s”已取消。") % {"title": self.session.title}
-                )
-                return redirect(f"{SESSIONS}:index")
-        return self.render_to_response(self.get_context_data(form=form))
+    def save(self, form) -> str:
+        services.cancel_session(
+            by=self.request.user, session=self.session, reason=form.cleaned_data["reason"]
+        )
+        return _("班次“%(title)s”已取消。") % {"title": self.session.title}
+
+    def get_success_url(self) -> str:
+        return reverse(f"{SESSIONS}:index")
 
 
 # The viewset ---------------------------------------------------------------------------------
 
 
-class SessionViewSet(ServiceModelViewSet):
+class SessionViewSet(ScopedModelViewSet):
     model = Session
     name = SESSIONS
     url_prefix = "training/sessions"
@@ -656,7 +675,6 @@ class SessionViewSet(ServiceModelViewSet):
     index_view_class = SessionIndexView
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
-    history_view_class = SessionHistoryView
     filterset_class = SessionFilterSet
     search_fields = ["title", "location", "course__title"]
     edit_handler = ObjectList(
@@ -677,9 +695,12 @@ class SessionViewSet(ServiceModelViewSet):
         base_form_class=SessionForm,
     )
 
+    def scope(self, user):
+        return sessions_for(user)
+
     def get_common_view_kwargs(self, **kwargs):
-        # Sessions are cancelled, never deleted; the reference index is off.
-        return super().get_common_view_kwargs(delete_url_name=None, usage_url_name=None, **kwargs)
+        # Sessions are cancelled, never deleted.
+        return super().get_common_view_kwargs(delete_url_name=None, **kwargs)
 
     def get_urlpatterns(self):
         dropped = {"delete", "usage"}

@@ -3,15 +3,21 @@
 import functools
 
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.pages.bulk_actions import (
+    DeleteBulkAction,
+    MoveBulkAction,
+    PublishBulkAction,
+    UnpublishBulkAction,
+)
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from workforce.viewsets import StaffMenuItem
+from workforce.viewsets import register_staff_screen
 
 from . import compliance_views as views
 from .catalogs import sync_course_type
@@ -82,9 +88,59 @@ def register_course_page_viewset():
     return CoursePageViewSet()
 
 
+# Bulk delete, move, publish and unpublish of pages do not go through the page views. Wagtail's
+# page bulk actions are registered again below (the same action types, registered after
+# Wagtail's so they replace them), reading their pages through ``OwnCoursesOnlyMixin``.
+
+
+class OwnCoursesOnlyMixin:
+    """Another federation's course named by id is a 404, on the confirmation page (GET) as on
+    the POST; "select all" in a listing leaves others' courses out, as the explorer does."""
+
+    def get_queryset(self, model, object_ids):
+        # Wagtail calls it on the instance (``self.get_queryset``), so the user is at hand.
+        pages = super().get_queryset(model, object_ids)
+        others = set(
+            others_courses(self.request.user)
+            .filter(pk__in=[page.pk for page in pages])
+            .values_list("pk", flat=True)
+        )
+        if not others:
+            return pages
+        if "all" not in self.request.GET.getlist("id"):
+            raise Http404
+        return [page for page in pages if page.pk not in others]
+
+
+class CourseDeleteBulkAction(OwnCoursesOnlyMixin, DeleteBulkAction):
+    pass
+
+
+class CourseMoveBulkAction(OwnCoursesOnlyMixin, MoveBulkAction):
+    pass
+
+
+class CoursePublishBulkAction(OwnCoursesOnlyMixin, PublishBulkAction):
+    pass
+
+
+class CourseUnpublishBulkAction(OwnCoursesOnlyMixin, UnpublishBulkAction):
+    pass
+
+
+for action_class in (
+    CourseDeleteBulkAction,
+    CourseMoveBulkAction,
+    CoursePublishBulkAction,
+    CourseUnpublishBulkAction,
+):
+    # order=1: after Wagtail's own registrations (order 0), which they replace.
+    hooks.register("register_bulk_action", action_class, order=1)
+
+
 @hooks.register("before_bulk_action")
 def refuse_others_courses_in_bulk(request, action_type, objects, action_class_instance):
-    # Bulk delete, move, publish and unpublish of pages do not go through the page views.
+    # A second guard, for any other bulk action on pages.
     page_ids = [obj.pk for obj in objects if isinstance(obj, Page)]
     if page_ids and others_courses(request.user).filter(pk__in=page_ids).exists():
         raise Http404
@@ -104,11 +160,8 @@ def keep_course_type(request, page):
 
 
 # Training compliance dashboard (培训达标): screens in courses/compliance_views.py.
-
-
-@hooks.register("register_admin_urls")
-def register_compliance_urls():
-    return [
+register_staff_screen(
+    [
         path("compliance/", views.ComplianceDashboardView.as_view(), name="courses_compliance"),
         path(
             "compliance/export.<str:fmt>",
@@ -125,14 +178,12 @@ def register_compliance_urls():
             views.compliance_workers_export,
             name="courses_compliance_workers_export",
         ),
-    ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_compliance_menu_item():
-    return StaffMenuItem(
-        _("培训达标"), reverse("courses_compliance"), icon_name="clipboard-list", order=420
-    )
+    ],
+    label=_("培训达标"),
+    url_name="courses_compliance",
+    icon="clipboard-list",
+    order=420,
+)
 
 
 @hooks.register("register_log_actions")

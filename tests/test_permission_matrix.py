@@ -668,14 +668,40 @@ def test_post_changes_nothing_without_authority(client, ctx, name, persona):
     assert not changed, f"POST {target} as {persona} changed {changed}"
 
 
-def test_bulk_page_actions_refuse_another_federations_course(client, ctx):
-    # Not a matrix entry: the bulk URL is Wagtail's for every model. Only the POST is guarded;
-    # the GET confirmation still lists the course's title (see courses/wagtail_hooks.py).
+# Wagtail's page bulk actions: not matrix entries, the bulk URL is Wagtail's for every model.
+# Another federation's course is a 404 on the confirmation page (GET) and on the POST
+# (courses/wagtail_hooks.py).
+BULK_PAGE_ACTIONS = ("delete", "move", "publish", "unpublish")
+
+
+def _bulk_url(action: str, query: str) -> str:
+    return f"{reverse('wagtail_bulk_action', args=['wagtailcore', 'page', action])}?{query}"
+
+
+@pytest.mark.parametrize("action", BULK_PAGE_ACTIONS)
+def test_bulk_page_actions_refuse_another_federations_course(client, ctx, action):
     client.force_login(ctx.users["outsider"])
+    target = _bulk_url(action, f"id={ctx.course.pk}")
+    response = client.get(target)
+    assert response.status_code == 404, response.status_code
     before = _snapshot()
-    for action in ("delete", "unpublish", "move"):
-        bulk = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
-        body = {**_county_body(ctx), "chooser": _other_catalog_pk(ctx)}  # where to move it
-        response = client.post(f"{bulk}?id={ctx.course.pk}", body)
-        assert response.status_code == 404, (action, response.status_code)
+    body = {**_county_body(ctx), "chooser": _other_catalog_pk(ctx)}  # where to move it
+    response = client.post(target, body)
+    assert response.status_code == 404, response.status_code
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("action", BULK_PAGE_ACTIONS)
+def test_bulk_page_actions_confirm_the_staffs_own_course(client, ctx, action):
+    client.force_login(ctx.users["county_staff"])
+    response = client.get(_bulk_url(action, f"id={ctx.course.pk}"))
+    assert response.status_code == 200
+    assert ctx.course.title in response.content.decode()
+
+
+def test_bulk_select_all_leaves_out_another_federations_course(client, ctx):
+    client.force_login(ctx.users["outsider"])
+    catalog = ctx.course.get_parent()
+    response = client.get(_bulk_url("unpublish", f"id=all&childOf={catalog.pk}"))
+    assert response.status_code == 200
+    assert ctx.course.title not in response.content.decode()

@@ -26,10 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+import tomllib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from importlib import import_module
+from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -56,12 +58,8 @@ PASSWORDS = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# The catalogue: county-level federations and their grassroots unions.
-#
-# Each unit is "name:size" (or "name:headcount"), where size is S (100-1,800 employees, one
-# worker allowed), M (2,000-4,999, still one) or L (5,000-12,000, two to four allowed by the
-# §三 norm). Urban streets, parks, industry federations and large enterprises are L, so the
-# ~250 workers fit the norm; rural towns and small enterprises are S.
+# The catalogue: county-level federations and their grassroots unions, read from
+# demo_counties.toml (the file says what each entry means).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -79,140 +77,29 @@ class CountySpec:
 
 
 CITY = ("绵阳市总工会", "绵阳市", "MY")
-_L = Federation.Level
 
 
-def _county(code, name, short_name, level, address_prefix, roads, contractors, urban, **units):
-    """Build a CountySpec; each unit kind is a whitespace-separated list of "name:size"."""
-    return CountySpec(
-        code=code,
-        name=name,
-        short_name=short_name,
-        level=level,
-        address_prefix=address_prefix,
-        roads=tuple(roads.split()),
-        contractors=tuple(contractors.split()),
-        urban=urban,
-        units={Unit.Kind(kind): tuple(entries.split()) for kind, entries in units.items()},
+def read_counties(path: Path) -> tuple[CountySpec, ...]:
+    """Return the counties of a catalogue file, in the file's order."""
+    with path.open("rb") as file:
+        counties = tomllib.load(file)["county"]
+    return tuple(
+        CountySpec(
+            code=county["code"],
+            name=county["name"],
+            short_name=county["short_name"],
+            level=Federation.Level(county["level"]),
+            address_prefix=county["address_prefix"],
+            roads=tuple(county["roads"]),
+            contractors=tuple(county["contractors"]),
+            urban=county["urban"],
+            units={Unit.Kind(kind): tuple(units) for kind, units in county["units"].items()},
+        )
+        for county in counties
     )
 
 
-COUNTIES: tuple[CountySpec, ...] = (
-    _county(
-        "FC", "涪城区总工会", "涪城区", _L.DISTRICT, "四川省绵阳市涪城区",
-        roads="临园路东段 剑南路西段 涪城路 长虹大道中段 安昌路 跃进路 花园路",
-        contractors="绵阳市涪城区益行社会工作服务中心 绵阳市涪城区同心社会工作服务中心",
-        urban=True,
-        township="""城郊街道工会:L 城厢街道工会:L 工区街道工会:L 朝阳街道工会:L 城北街道工会:L
-                    石塘街道工会:L 吴家镇工会:S 丰谷镇工会:S 杨家镇工会:S 青义镇工会:S""",
-        federation="涪城区餐饮行业工会联合会:S 涪城区建筑业工会联合会:L",
-        enterprise="长虹集团工会:12000 九洲集团工会:9600 丰谷酒业公司工会:S 富临运业集团工会:M",
-    ),
-    _county(
-        "YX", "游仙区总工会", "游仙区", _L.DISTRICT, "四川省绵阳市游仙区",
-        roads="东津路 沈家坝北街 仙人路一段 游仙路 芙蓉大道 科学城大道",
-        contractors="绵阳市游仙区善缘社会工作服务中心 绵阳市游仙区仙海社会工作服务中心",
-        urban=True,
-        township="""游仙街道工会:L 富乐街道工会:L 涪江街道工会:L 春天街道工会:L
-                    魏城镇工会:S 沉抗镇工会:S 新桥镇工会:S 石马镇工会:S""",
-        park="游仙经济开发区工会:L",
-        federation="游仙区快递物流业工会联合会:M",
-        enterprise="东材科技集团工会:L 华丰科技公司工会:L",
-    ),
-    _county(
-        "AZ", "安州区总工会", "安州区", _L.DISTRICT, "四川省绵阳市安州区",
-        roads="益昌路 安昌大道 花荄南街 黄土大道",
-        contractors="绵阳市安州区和美社会工作服务中心",
-        urban=False,
-        township="花荄镇工会:L 黄土镇工会:L 桑枣镇工会:S 秀水镇工会:S 河清镇工会:S 雎水镇工会:S",
-        park="安州工业园区工会:L",
-        federation="安州区商贸流通业工会联合会:S",
-        enterprise="银河化学公司工会:S 安州川西北建材公司工会:S",
-    ),
-    _county(
-        "JY", "江油市总工会", "江油市", _L.COUNTY_CITY, "四川省江油市",
-        roads="李白大道 诗城路东段 太白中路 涪江路 江东路",
-        contractors="江油市青莲社会工作服务中心 江油市太白社会工作服务中心",
-        urban=True,
-        township="""中坝街道工会:L 太平镇工会:L 三合镇工会:L 青莲镇工会:S 武都镇工会:S
-                    彰明镇工会:M 大康镇工会:S 含增镇工会:S""",
-        park="江油工业园区工会:L",
-        federation="江油市交通运输业工会联合会:S 江油市家政服务业工会联合会:S",
-        enterprise="攀长钢公司工会:7800 川西北气矿工会:L 江油太白食品公司工会:S",
-    ),
-    _county(
-        "ST", "三台县总工会", "三台县", _L.COUNTY, "四川省绵阳市三台县",
-        roads="梓州大道 东北街 工业路 北坝大道",
-        contractors="三台县潼川社会工作服务中心",
-        urban=False,
-        township="""潼川镇工会:L 北坝镇工会:L 芦溪镇工会:S 西平镇工会:S 新德镇工会:S
-                    塔山镇工会:S 观桥镇工会:S""",
-        park="三台工业园区工会:L 芦溪工业园区工会:L",
-        federation="三台县种养殖业工会联合会:S",
-        enterprise="美宁食品公司工会:M 梓州建设集团工会:S",
-    ),
-    _county(
-        "YT", "盐亭县总工会", "盐亭县", _L.COUNTY, "四川省绵阳市盐亭县",
-        roads="嫘祖大道 云溪路 凤山路",
-        contractors="盐亭县嫘乡社会工作服务中心",
-        urban=False,
-        township="云溪镇工会:L 富驿镇工会:S 金孔镇工会:S 黄甸镇工会:S 八角镇工会:S",
-        park="盐亭经济开发区工会:L",
-        federation="盐亭县建筑业工会联合会:S",
-        enterprise="嫘祖丝绸公司工会:S",
-    ),
-    _county(
-        "ZT", "梓潼县总工会", "梓潼县", _L.COUNTY, "四川省绵阳市梓潼县",
-        roads="文昌路 七曲大道 长卿路",
-        contractors="梓潼县文昌社会工作服务中心",
-        urban=False,
-        township="文昌镇工会:L 许州镇工会:S 长卿镇工会:S 卧龙镇工会:S 双板镇工会:S",
-        park="梓潼工业园区工会:L",
-        federation="梓潼县餐饮住宿业工会联合会:S",
-        enterprise="七曲山文旅公司工会:S",
-    ),
-    _county(
-        "BC", "北川羌族自治县总工会", "北川县", _L.COUNTY, "四川省绵阳市北川羌族自治县",
-        roads="永昌大道 新川路 巴拿恰街",
-        contractors="北川羌族自治县羌心社会工作服务中心",
-        urban=False,
-        township="永昌镇工会:L 曲山镇工会:S 擂鼓镇工会:S 通口镇工会:S 禹里镇工会:S",
-        park="北川通用工业园区工会:L",
-        federation="北川羌族自治县旅游服务业工会联合会:S",
-        enterprise="羌绣文化公司工会:S",
-    ),
-    _county(
-        "PW", "平武县总工会", "平武县", _L.COUNTY, "四川省绵阳市平武县",
-        roads="龙安大道 报恩寺路 平通路",
-        contractors="平武县龙安社会工作服务中心",
-        urban=False,
-        township="""龙安镇工会:M 南坝镇工会:S 江油关镇工会:S 响岩镇工会:S 古城镇工会:S
-                    白马藏族乡工会:S""",
-        enterprise="平武县水电开发公司工会:S",
-    ),
-    _county(
-        "GX", "高新区总工会", "高新区", _L.PARK, "四川省绵阳市高新区",
-        roads="绵兴东路 飞云大道 火炬西街 九洲大道 永兴大道",
-        contractors="绵阳高新区启航社会工作服务中心 绵阳市涪城区益行社会工作服务中心",
-        urban=True,
-        township="普明街道工会:L 石桥铺街道工会:L 园艺街道工会:L 永兴镇工会:S 磨家镇工会:S",
-        park="电子信息产业园工会:L 科技企业孵化园工会:L",
-        federation="科创园区工会联合会:L 高新区非公企业工会联合会:L",
-        enterprise="""京东方光电公司工会:8600 惠科光电公司工会:6400 新晨动力公司工会:L
-                      富临精工公司工会:L 长虹电源公司工会:S""",
-    ),
-    _county(
-        "JK", "经开区总工会", "经开区", _L.PARK, "四川省绵阳市经开区",
-        roads="三江大道 洪恩东路 板桥街 塘汛西街 绵州大道",
-        contractors="绵阳经开区睿行社会工作服务中心",
-        urban=True,
-        township="塘汛街道工会:L 城南街道工会:L 板桥街道工会:L 松垭镇工会:S",
-        park="现代物流园工会:L",
-        federation="经开区非公企业工会联合会:L 经开区物流运输业工会联合会:S",
-        enterprise="""利尔化学公司工会:L 三江汽车零部件公司工会:S 塘汛食品公司工会:S
-                      经开区城市服务公司工会:S""",
-    ),
-)  # fmt: skip
+COUNTIES = read_counties(Path(__file__).with_name("demo_counties.toml"))
 
 # ID-number area codes (GB/T 2260) of Mianyang, weighted by population; 510724 is the old
 # 安县 code that people born before it became 安州区 (2016) still carry.

@@ -1,13 +1,13 @@
 """Admin wiring for the workforce app."""
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from . import import_views, report_views
-from .viewsets import PERMISSION_POLICIES, StaffMenuItem, WorkforceViewSetGroup
+from .viewsets import PERMISSION_POLICIES, WorkforceViewSetGroup, register_staff_screen
 
 # Roster screens (队伍管理): viewsets in workforce/viewsets/. Policies are registered at import,
 # before Wagtail would fall back to plain model permissions for these models.
@@ -46,37 +46,26 @@ def register_workforce_actions(actions):
 
 
 # Roster import (名册导入): screens in workforce/import_views.py.
-
-
-@hooks.register("register_admin_urls")
-def register_roster_import_urls():
-    return [
+register_staff_screen(
+    [
         path("roster-import/", import_views.roster_import_view, name="workforce_roster_import"),
         path(
             "roster-import/template/<str:kind>.<str:fmt>",
             import_views.roster_template_view,
             name="workforce_roster_template",
         ),
-    ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_roster_import_menu_item():
-    return StaffMenuItem(
-        _("名册导入"), reverse("workforce_roster_import"), icon_name="upload", order=310
-    )
-
+    ],
+    label=_("名册导入"),
+    url_name="workforce_roster_import",
+    icon="upload",
+    order=310,
+)
 
 # Staffing report (配备报表): screens in workforce/report_views.py.
-
-
-@hooks.register("register_admin_urls")
-def register_staffing_report_urls():
-    return [
+register_staff_screen(
+    [
         path(
-            "staffing-report/",
-            report_views.staffing_report_view,
-            name="workforce_staffing_report",
+            "staffing-report/", report_views.staffing_report_view, name="workforce_staffing_report"
         ),
         path(
             "staffing-report/export.xlsx",
@@ -88,11 +77,9 @@ def register_staffing_report_urls():
             report_views.staffing_report_csv,
             name="workforce_staffing_report_csv",
         ),
-    ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_staffing_report_menu_item():
-    return StaffMenuItem(
-        _("配备报表"), reverse("workforce_staffing_report"), icon_name="table", order=320
-    )
+    ],
+    label=_("配备报表"),
+    url_name="workforce_staffing_report",
+    icon="table",
+    order=320,
+)

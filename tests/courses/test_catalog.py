@@ -260,6 +260,32 @@ def test_course_page_shows_a_full_session_and_the_waitlist_button(client, course
     assert "报名候补" in html
 
 
+def session_cards(html: str) -> dict[str, str]:
+    """Return each session card of a course page by its session's title."""
+    cards = html.split('<li class="session-card">')[1:]
+    return {re.search(r"<h3><a [^>]*>([^<]*)</a></h3>", card)[1]: card for card in cards}
+
+
+def test_course_page_buttons_follow_the_enrolment_rule(client, course, worker):
+    full = SessionFactory(course=course, capacity=1, title="满员班")
+    enrol_someone(full)
+    SessionFactory(course=course, capacity=1, title="空位班")
+    past_deadline = SessionFactory(course=course, title="截止班", **CLOSED_WINDOW)
+    SessionFactory(course=course, title="停报班", status=Session.Status.CLOSED)
+    html = login(client, worker.user).get(course.url).content.decode()
+    cards = session_cards(html)
+    assert ">报名候补</button>" in cards["满员班"]
+    assert ">报名</button>" in cards["空位班"]
+    assert "报名已截止。" in cards["截止班"]
+    assert "班次当前不接受报名。" in cards["停报班"]
+    for title in ("截止班", "停报班"):
+        assert "</button>" not in cards[title], title
+    # The session page shows the same reason.
+    html = client.get(reverse("courses:session_detail", args=[past_deadline.pk])).content.decode()
+    assert "报名已截止。" in html
+    assert enrol_url(past_deadline) not in html
+
+
 def test_course_page_shows_the_workers_own_enrolment(client, session, worker):
     EnrolmentFactory(session=session, worker=worker)
     html = login(client, worker.user).get(session.course.url).content.decode()

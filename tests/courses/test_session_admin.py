@@ -118,7 +118,25 @@ def test_create_refuses_another_federation_and_bad_dates(
     assert "organizer" in response.context["form"].errors
     response = client.post(url("add"), session_form(course, county, end_date="2031-03-01"))
     assert "结束日期不能早于开始日期" in response.content.decode()
+    response = client.post(
+        url("add"), session_form(course, county, enrol_closes="2030-12-31 18:00")
+    )
+    html = response.content.decode()
+    assert "报名截止时间不能早于报名开始时间" in html
+    assert "session_enrolment_window_ordered" not in html
     assert not Session.objects.exists()
+
+
+def test_edit_refuses_bad_dates_in_words(client, session, county, county_staff):
+    # The form checks the dates before the model's constraints would refuse them generically.
+    data = session_form(session.course, county, start_date="2030-03-08", end_date="2030-03-04")
+    response = login(client, county_staff).post(url("edit", session.pk), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "结束日期不能早于开始日期" in html
+    assert "session_ends_after_start" not in html
+    session.refresh_from_db()
+    assert session.end_date != dt.date(2030, 3, 4)
 
 
 def test_edit_goes_through_the_service_and_tells_the_enrolled(

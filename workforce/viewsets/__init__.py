@@ -8,7 +8,13 @@ registered in ``workforce/wagtail_hooks.py``.
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from .base import PERMISSION_POLICIES, StaffMenuItem, WorkforceViewSet, federation_filter
+from .base import (
+    PERMISSION_POLICIES,
+    StaffMenuItem,
+    WorkforceViewSet,
+    federation_filter,
+    register_staff_screen,
+)
 from .federations import FederationViewSet
 from .policies import PolicyParametersViewSet
 from .postings import PostingViewSet
@@ -16,6 +22,7 @@ from .units import UnitViewSet
 from .workers import WorkerViewSet
 
 __all__ = [
+    "register_staff_screen",
     "StaffMenuItem",
     "PERMISSION_POLICIES",
     "FederationViewSet",

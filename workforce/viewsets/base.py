@@ -1,6 +1,8 @@
 """What every roster screen shares: URL names, who may open them, the scoped viewset."""
 
 import django_filters
+from django.urls import reverse
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from lms.admin.viewsets import ScopedModelViewSet
@@ -33,6 +35,15 @@ class StaffMenuItem(MenuItem):
 
     def is_shown(self, request):
         return permissions.is_federation_staff(request.user)
+
+
+def register_staff_screen(urls: list, *, label, url_name: str, icon: str, order: int) -> None:
+    """Wire an admin screen for federation staff: its URLs, and a menu item only staff see."""
+    hooks.register("register_admin_urls", lambda: urls)
+    hooks.register(
+        "register_admin_menu_item",
+        lambda: StaffMenuItem(label, reverse(url_name), icon_name=icon, order=order),
+    )
 
 
 class WorkforceViewSet(ScopedModelViewSet):
