@@ -45,6 +45,8 @@ LOG_ACTIONS = {
     "mentorship.log_answer": gettext_lazy("确认或异议带教记录"),
     "mentorship.review": gettext_lazy("提交带教评价"),
     "mentorship.goal": gettext_lazy("更新带教目标"),
+    "mentorship.certify": gettext_lazy("颁发导师带徒证书"),
+    "mentorship.reminder": gettext_lazy("发送带教提醒邮件"),
 }
 
 MENTOR_FIELDS = frozenset(
