@@ -131,9 +131,7 @@ def test_the_policy_sets_the_checkin_interval(mailed, county):
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_reminders_read_a_constant_number_of_queries(
-    count, county, django_assert_num_queries
-):
+def test_reminders_read_a_constant_number_of_queries(count, county, django_assert_num_queries):
     mentor = MentorFactory(federation=county)
     for _ in range(count):
         pairing = PairingFactory(mentor=mentor, apprentice=WorkerFactory(federation=county))
