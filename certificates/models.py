@@ -44,10 +44,11 @@ def bulk_file_path(instance: "BulkIssueJob", filename: str) -> str:
 
 
 class CertificateKind(models.Model):
-    """A kind of certificate (结业证书, 资格证书, later 导师带徒, 表彰): data, not code.
+    """A kind of certificate (结业证书, 资格证书, 导师带徒, later 表彰): data, not code.
 
     ``statement`` is the sentence printed under the holder's name; it may use ``{course}``,
-    ``{hours}``, ``{start}``, ``{end}`` and ``{issuer}``. ``training_types`` lists the
+    ``{hours}``, ``{start}``, ``{end}`` and ``{issuer}``, and the names of the certificate's
+    ``statement_fields`` (导师带徒: ``{mentor}``). ``training_types`` lists the
     training types (``courses.TrainingType``) for which this kind is the default.
     """
 
@@ -114,6 +115,11 @@ class Certificate(models.Model):
     One per (kind, certified record): issuing again returns the same certificate. The PDF is
     rendered once and re-rendered only when ``pdf_hash`` (the hash of the data it shows)
     changes; the serial number never changes.
+
+    The certified record is an ``enrolment``, or a record of an app built on this one (a
+    导师带徒 pairing), named by ``subject_key`` (``"<app>.<model>:<pk>"``, e.g.
+    ``"mentorship.pairing:42"``) with ``subject`` saying what it is and ``statement_fields``
+    the values its kind's statement prints; this app never imports those apps.
     """
 
     kind = models.ForeignKey(
@@ -139,6 +145,9 @@ class Certificate(models.Model):
         related_name="certificates",
         verbose_name=_("培训记录"),
     )
+    subject_key = models.CharField(max_length=60, blank=True, editable=False)
+    subject = models.CharField(_("证书事项"), max_length=200, blank=True)
+    statement_fields = models.JSONField(default=dict, blank=True, editable=False)
     expires_on = models.DateField(_("有效期至"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revoked_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
@@ -159,6 +168,11 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "enrolment"], name="one_certificate_per_kind_and_record"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "subject_key"],
+                condition=~Q(subject_key=""),
+                name="one_certificate_per_kind_and_subject",
             ),
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | ~Q(revoked_reason=""),

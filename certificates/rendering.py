@@ -5,6 +5,7 @@
 """
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import mimetypes
@@ -65,6 +66,20 @@ def _ymd(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def subject_fields(values: dict) -> dict[str, str]:
+    """Return a subject's statement values as printed: ``start``/``end`` (ISO dates) in
+    Chinese, the end's year left out when it is the start's."""
+    fields = {key: str(value) for key, value in values.items()}
+    start = dt.date.fromisoformat(fields["start"]) if fields.get("start") else None
+    end = dt.date.fromisoformat(fields["end"]) if fields.get("end") else None
+    if start is not None:
+        fields["start"] = chinese_date(start)
+    if end is not None:
+        same_year = start is not None and start.year == end.year
+        fields["end"] = chinese_date(end, with_year=not same_year)
+    return fields
+
+
 def certificate_data(certificate) -> CertificateData:
     """Return what the PDF of ``certificate`` shows (no queries beyond the loaded relations)."""
     kind = certificate.kind
@@ -82,6 +97,8 @@ def certificate_data(certificate) -> CertificateData:
             start=chinese_date(session.start_date),
             end=chinese_date(session.end_date, with_year=not same_year),
         )
+    elif certificate.subject_key:
+        fields.update(subject_fields(certificate.statement_fields))
     seal = getattr(certificate.federation, "seal", None)
     return CertificateData(
         title=kind.title,

@@ -15,7 +15,7 @@ from tempfile import SpooledTemporaryFile
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfWriter
@@ -132,6 +132,61 @@ def issue_certificate(
     (the issue date, default today) sets the serial number's year and the expiry.
     """
     return _issue(by=by, enrolment=enrolment, kind=kind, on=on)[0]
+
+
+def issue_for_subject(
+    *,
+    by,
+    kind: CertificateKind,
+    holder,
+    federation: Federation,
+    subject_key: str,
+    subject: str,
+    fields: dict | None = None,
+    on: dt.date | None = None,
+) -> Certificate:
+    """Issue a certificate of a record outside the courses app, or return the one issued.
+
+    For the apps built on this one (a 导师带徒 pairing): ``subject_key`` names the record
+    (``"mentorship.pairing:42"``; one certificate per kind and key), ``subject`` says what it
+    is, ``fields`` are the values its kind's statement prints (``start``/``end`` as ISO dates).
+    The caller decides whether the record may be certified, under a lock on its row; here
+    only the issuing federation's staff may issue. Same serial numbers as every certificate.
+    """
+    if not subject_key:
+        raise ValueError("issue_for_subject() needs a subject_key")
+    on = on or timezone.localdate()
+    _require_manager(by, federation)
+    same = Certificate.objects.filter(kind=kind, subject_key=subject_key)
+    with transaction.atomic():
+        existing = selectors.for_rendering(same).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    kind=kind,
+                    holder=holder,
+                    federation=federation,
+                    serial=take_serial(federation, on.year),
+                    issued_on=on,
+                    issued_by=by,
+                    subject_key=subject_key,
+                    subject=subject,
+                    statement_fields=dict(fields or {}),
+                    expires_on=expiry_date(on, _validity_years(kind, federation)),
+                )
+        except IntegrityError:
+            # Issued meanwhile by another request: that one stands (its serial was not taken
+            # twice: the savepoint rolled this one's counter back).
+            return selectors.for_rendering(same).get()
+        log(
+            certificate,
+            "certificates.issue",
+            user=by,
+            data={"serial": certificate.serial, "holder": holder.name, "kind": kind.name},
+        )
+    return certificate
 
 
 # Render -----------------------------------------------------------------------------------------

@@ -131,7 +131,7 @@ class CertificateIndexView(IndexView):
 
 def _course_title(certificate: Certificate) -> str:
     enrolment = certificate.enrolment
-    return enrolment.session.course.title if enrolment else ""
+    return enrolment.session.course.title if enrolment else certificate.subject
 
 
 class CertificateInspectView(InspectView):

@@ -67,12 +67,19 @@ STATUS_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A session that counts for a rule: its hours, and the day it counted (completion)."""
+    """A session that counts for a rule: its hours, and the day it counted (completion).
+
+    Hours credited from elsewhere (``courses.credits``, e.g. a 高师带徒 pairing) carry
+    ``session_id`` 0, a ``label`` saying what they are and where they come from, and
+    optionally the ``url`` of their record.
+    """
 
     session_id: int
     title: str
     hours: Decimal = Decimal(0)
     on: dt.date | None = None
+    label: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

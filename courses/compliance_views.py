@@ -74,6 +74,8 @@ def my_training(request):
             "rotation": page.compliance.rotation,
             "onboarding": page.compliance.onboarding,
             "hours": format_hours(annual.hours),
+            # Hours credited from elsewhere (courses.credits: 高师带徒 meetings), shown apart.
+            "credited": [item for item in annual.evidence if item.label],
             "hours_percent": min(100, int(annual.hours * 100 / required)) if required else 100,
             "classes": {r.rule.value: STATUS_CLASSES[r.status] for r in page.compliance},
             "catalog_url": _catalog_url(request),

@@ -32,7 +32,7 @@ from workforce.models import Federation, PolicyParameters, Posting, Worker, subt
 from workforce.policy import POLICY_FIELDS, Policy, resolve_policy
 from workforce.selectors import outermost_paths, policy_for
 
-from . import enrolment_rules
+from . import credits, enrolment_rules
 from .compliance import (
     Completion,
     Evidence,
@@ -114,6 +114,8 @@ def _gather_facts(
     calendar year per worker (from attendance), completed rotation and onboarding enrolments,
     the training days of rotation sessions, and each worker's first posting. With
     ``evidence``, one more lists this year's hours per session (for a single worker's page).
+    Hours credited by other apps (``courses.credits``: 高师带徒 meetings) are added to both
+    years, each source reading a fixed number of grouped queries more.
 
     The attendance is matched to the years through lists of meeting ids rather than a join
     on each attendance row: with a million rows that is what keeps the dashboard quick.
@@ -138,6 +140,14 @@ def _gather_facts(
         .order_by()
     )
     hours = _hours_per_worker(per_enrolment)
+    extra = credits.gather(worker_ids, first=last_year, last=year_end, evidence=evidence)
+    for source in extra:
+        for (worker_id, year), credited in source.hours.items():
+            now, before = hours.get(worker_id, NO_HOURS)
+            if year == today.year:
+                hours[worker_id] = (now + credited, before)
+            elif year == today.year - 1:
+                hours[worker_id] = (now, before + credited)
 
     completed = Enrolment.objects.filter(
         worker_id__in=worker_ids,
@@ -212,6 +222,10 @@ def _gather_facts(
                     )
                 )
 
+    for source in extra:
+        for worker_id, items in source.evidence.items():
+            per_session[worker_id].extend(items)
+
     return {
         worker_id: WorkerFacts(
             worker_id=worker_id,
@@ -230,7 +244,8 @@ def _gather_facts(
 def worker_compliance(worker: Worker, *, today: dt.date) -> tuple[WorkerCompliance, Policy]:
     """Return one worker's standing against the three rules, with the policy used.
 
-    Six queries (seven when ``worker.federation`` is not loaded yet).
+    Six queries (seven when ``worker.federation`` is not loaded yet), plus those of the
+    credited-hours sources (``courses.credits``).
     """
     workers = Worker.objects.filter(pk=worker.pk)
     facts = _gather_facts(workers, {worker.pk: worker.hire_date}, today=today, evidence=True)
@@ -279,7 +294,8 @@ def _assess_workers(
     workers: QuerySet[Worker], *, today: dt.date, extra: tuple[str, ...] = ()
 ) -> list[tuple[dict, WorkerCompliance]]:
     """Return each selected worker's values (id, hire date, federation path, ``extra``) and
-    standing, each measured with its own federation's policy (6 queries)."""
+    standing, each measured with its own federation's policy (6 queries, plus those of the
+    credited-hours sources)."""
     rows = list(
         workers.values("pk", "hire_date", "federation__path", *extra).order_by(
             "federation__path", "name", "pk"
@@ -295,7 +311,8 @@ def _assess_workers(
 
 def compliance_report(paths: list[str], *, today: dt.date) -> ComplianceReport:
     """Return per county-level federation the active workers met / in progress / due soon /
-    overdue for each rule (7 queries, whatever the number of workers)."""
+    overdue for each rule (7 queries plus the credited-hours sources', whatever the number of
+    workers)."""
     report = ComplianceReport(today=today)
     scopes = outermost_paths(paths)
     if not scopes:

@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from certificates import services as certificate_services
+from certificates.models import Certificate, CertificateKind
+from courses.compliance import format_hours
 from lms.errors import DomainError
 from lms.locking import lock
 from workforce.models import Worker
@@ -45,6 +48,8 @@ LOG_ACTIONS = {
     "mentorship.log_answer": gettext_lazy("确认或异议带教记录"),
     "mentorship.review": gettext_lazy("提交带教评价"),
     "mentorship.goal": gettext_lazy("更新带教目标"),
+    "mentorship.certify": gettext_lazy("颁发导师带徒证书"),
+    "mentorship.reminder": gettext_lazy("发送带教提醒邮件"),
 }
 
 MENTOR_FIELDS = frozenset(
@@ -623,3 +628,63 @@ def submit_review(
         )
         log(pairing, "mentorship.review", user=by, data={"stage": stage, "side": side})
     return review
+
+
+# Certificates -----------------------------------------------------------------------------------
+
+CERTIFICATE_KIND = "mentoring"  # the 导师带徒 kind (certificates/migrations/0004)
+
+
+def pairing_subject_key(pairing: Pairing) -> str:
+    """Return how the certificates app names a pairing (one certificate per pairing)."""
+    return f"mentorship.pairing:{pairing.pk}"
+
+
+def certify_pairing(*, by, pairing: Pairing, on: dt.date | None = None) -> Certificate:
+    """Issue the 导师带徒 certificate of a completed 高师带徒 pairing to the apprentice (staff
+    of the pairing's federation), or return the one already issued.
+
+    The certificate names the mentor, the term (start to completion) and the confirmed
+    meeting hours; the pairing's federation issues it, with its serial numbers.
+    """
+    with transaction.atomic():
+        pairing = _lock_pairing(pairing)
+        _require_staff(by, pairing)
+        if pairing.kind != Kind.APPRENTICE:
+            raise MentorshipError(_("只有高师带徒结对可以颁发导师带徒证书。"))
+        if pairing.status != Pairing.Status.COMPLETED:
+            raise MentorshipError(_("只有已完成的结对可以颁发证书。"))
+        key = pairing_subject_key(pairing)
+        kind = CertificateKind.objects.get(code=CERTIFICATE_KIND)
+        issued_before = Certificate.objects.filter(kind=kind, subject_key=key).exists()
+        hours = sum(
+            pairing.logs.filter(status=MeetingLog.Status.CONFIRMED).values_list("hours", flat=True),
+            Decimal(0),
+        )
+        end = pairing.ended_on or pairing.end_date
+        try:
+            certificate = certificate_services.issue_for_subject(
+                by=by,
+                kind=kind,
+                holder=pairing.apprentice,
+                federation=pairing.federation,
+                subject_key=key,
+                subject=_("高师带徒：导师 %(mentor)s，%(start)s 至 %(end)s")
+                % {
+                    "mentor": pairing.mentor.name,
+                    "start": pairing.start_date.isoformat(),
+                    "end": end.isoformat(),
+                },
+                fields={
+                    "mentor": pairing.mentor.name,
+                    "start": pairing.start_date.isoformat(),
+                    "end": end.isoformat(),
+                    "hours": format_hours(hours),
+                },
+                on=on,
+            )
+        except certificate_services.CertificateError as error:
+            raise MentorshipError(str(error)) from None
+        if not issued_before:
+            log(pairing, "mentorship.certify", user=by, data={"serial": certificate.serial})
+    return certificate

@@ -55,6 +55,7 @@ PASSWORDS = {
     "fucheng": "demo-fucheng-2026",
     "youxian": "demo-youxian-2026",
     "worker": "demo-worker-2026",
+    "mentor": "demo-mentor-2026",  # mentorship/demo.py: 王建国, a 涪城区 mentor
 }
 
 # ---------------------------------------------------------------------------------------------
