@@ -112,7 +112,7 @@ class MentorCreateForm(MentorForm):
 class ApprenticeSearchForm(forms.Form):
     """Find an apprentice among the user's workers, by name or ID number."""
 
-    q = forms.CharField(label=_("姓名或身份证号码"), required=False, max_length=50)
+    q = forms.CharField(label=_("查找徒弟（姓名或身份证号码）"), required=False, max_length=50)
 
 
 def apprentice_choices(user, text: str, *, limit: int) -> tuple[list[Worker], bool]:

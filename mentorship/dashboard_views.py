@@ -98,6 +98,9 @@ class DashboardView(WagtailAdminTemplateMixin, View):
         self.paths = _require_staff(request)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def get(self, request):
         report = selectors.mentoring_report(self.paths, today=timezone.localdate())
         table = [

@@ -593,7 +593,7 @@ class PairingViewSet(ScopedModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("add/", self.construct_view(ProposeView), name="add"),
+            path("new/", self.construct_view(ProposeView), name="add"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("history/<int:pk>/", self.history_view, name="history"),
             path("history-results/<int:pk>/", self.history_results_view, name="history_results"),
@@ -615,6 +615,9 @@ class MatchView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
     template_name = "mentorship/admin/match.html"
     page_title = gettext_lazy("匹配推荐")
     header_icon = "crosshairs"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -138,8 +138,10 @@ def test_mentors_have_no_delete_screen(client, county_staff, mentor):
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_mentor_list_query_count(count, client, county_staff, county, django_assert_max_num_queries):
-    for n in range(count):
+def test_mentor_list_query_count(
+    count, client, county_staff, county, django_assert_max_num_queries
+):
+    for _n in range(count):
         mentor = MentorFactory(federation=county)
         PairingFactory(mentor=mentor, apprentice=WorkerFactory(federation=county))
     login(client, county_staff)
@@ -175,7 +177,9 @@ def test_pairing_list_shows_term_state_last_meeting_and_overdue(client, county_s
 @pytest.fixture
 def pairings(mentor, county, worker):
     """The county's pairings: overdue (no meeting), on track, past end, proposed, peer."""
-    fresh = PairingFactory(mentor=mentor, apprentice=WorkerFactory(federation=county, name="新徒弟"))
+    fresh = PairingFactory(
+        mentor=mentor, apprentice=WorkerFactory(federation=county, name="新徒弟")
+    )
     MeetingLog.objects.create(
         pairing=fresh, date=dt.date(2030, 6, 1), hours=2, form="face", topic="入门",
         status=MeetingLog.Status.CONFIRMED, written_by=mentor.user,
@@ -257,7 +261,9 @@ def test_another_countys_pairing_is_a_404(client, outsider, pairing, view):
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_pairing_list_query_count(count, client, county_staff, county, mentor, django_assert_max_num_queries):  # fmt: skip
+def test_pairing_list_query_count(
+    count, client, county_staff, county, mentor, django_assert_max_num_queries
+):
     for _n in range(count):
         pairing = PairingFactory(
             mentor=MentorFactory(federation=county), apprentice=WorkerFactory(federation=county)
@@ -276,7 +282,9 @@ def test_pairing_list_query_count(count, client, county_staff, county, mentor, d
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_pairing_details_query_count(count, client, county_staff, pairing, django_assert_max_num_queries):  # fmt: skip
+def test_pairing_details_query_count(
+    count, client, county_staff, pairing, django_assert_max_num_queries
+):
     for n in range(count):
         Goal.objects.create(pairing=pairing, title=f"目标{n}", target_date=dt.date(2030, 9, 1))
         MeetingLog.objects.create(
@@ -458,7 +466,9 @@ def test_match_search_lists_own_workers(client, city_staff, worker, other_worker
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_match_query_count(count, client, county_staff, county, worker, django_assert_max_num_queries):  # fmt: skip
+def test_match_query_count(
+    count, client, county_staff, county, worker, django_assert_max_num_queries
+):
     for _n in range(count):
         mentor = MentorFactory(federation=county)
         PairingFactory(mentor=mentor, apprentice=WorkerFactory(federation=county))

@@ -140,9 +140,7 @@ def test_a_worker_gets_no_dashboard(client, worker):
 
 
 def test_export_csv(client, city_staff, hand_built):
-    response = login(client, city_staff).get(
-        reverse("mentorship_dashboard:export", args=["csv"])
-    )
+    response = login(client, city_staff).get(reverse("mentorship_dashboard:export", args=["csv"]))
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [
@@ -162,9 +160,7 @@ def test_export_xlsx(client, county_staff, hand_built):
 
 
 def test_export_unknown_format_is_a_404(client, county_staff):
-    response = login(client, county_staff).get(
-        reverse("mentorship_dashboard:export", args=["pdf"])
-    )
+    response = login(client, county_staff).get(reverse("mentorship_dashboard:export", args=["pdf"]))
     assert response.status_code == 404
 
 
