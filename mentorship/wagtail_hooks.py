@@ -1,11 +1,22 @@
-"""Admin wiring for the mentorship app: audit-log actions."""
+"""Admin wiring for the mentorship app: screens (viewsets.py) and audit-log actions."""
 
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
 from .services import LOG_ACTIONS
+from .viewsets import PERMISSION_POLICIES, MentorshipViewSetGroup
+
+# Registered at import, before Wagtail would fall back to plain model permissions.
+for model, policy in PERMISSION_POLICIES.items():
+    register_permission_policy(model, policy, exact_class=True)
 
 
-# Audit actions of mentorship/services.py and the daily job (labels shown in the history).
+@hooks.register("register_admin_viewset")
+def register_mentorship_viewsets():
+    return MentorshipViewSetGroup()
+
+
+# Audit actions of mentorship/services.py (labels shown in the admin's history).
 @hooks.register("register_log_actions")
 def register_mentorship_actions(actions):
     for action, label in LOG_ACTIONS.items():

@@ -33,7 +33,7 @@ from wagtail.admin.viewsets import viewsets
 
 from workforce.models import PolicyParameters
 
-OUR_APPS = ("home", "workforce", "courses", "certificates", "lms")
+OUR_APPS = ("home", "workforce", "courses", "certificates", "mentorship", "lms")
 PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
 LOGIN = "login"
 ADMIN_DENIED = "admin-denied"  # a non-staff user in the Wagtail admin: sent to the admin login
@@ -363,6 +363,57 @@ for _view in ("edit", "delete"):
         url(f"certificates_seals:{_view}", _seal_pk), ADMIN_COUNTY_OBJECT, writes=True
     )
 
+
+# Mentoring staff screens (mentorship/viewsets.py, dashboard_views.py), built on the county's
+# mentor and their active pairing with ``ctx.worker`` (and a pending extension request).
+
+
+def _mentor(ctx):
+    if not hasattr(ctx, "mentor"):
+        from tests.factories import MentorFactory, UserFactory
+
+        ctx.mentor = MentorFactory(federation=ctx.county, user=UserFactory(username="mentor"))
+    return ctx.mentor
+
+
+def _pairing(ctx):
+    if not hasattr(ctx, "pairing"):
+        from mentorship.models import Extension
+        from tests.factories import PairingFactory
+
+        ctx.pairing = PairingFactory(mentor=_mentor(ctx), apprentice=ctx.worker)
+        Extension.objects.create(
+            pairing=ctx.pairing, months=3, reason="目标未完成", requested_by=ctx.mentor.user
+        )
+    return ctx.pairing
+
+
+for _view in ("index", "index_results"):
+    for _namespace in ("mentorship_mentors", "mentorship_pairings"):
+        MATRIX[f"{_namespace}:{_view}"] = Case(url(f"{_namespace}:{_view}"), ADMIN_STAFF_ONLY)
+for _namespace in ("mentorship_mentors", "mentorship_pairings"):
+    # The outsider's add names the county's federation and worker: form errors, nothing saved.
+    MATRIX[f"{_namespace}:add"] = Case(url(f"{_namespace}:add"), ADMIN_STAFF_ONLY, writes=True)
+MATRIX["mentorship_mentors:edit"] = Case(
+    url("mentorship_mentors:edit", lambda ctx: _mentor(ctx).pk), ADMIN_COUNTY_OBJECT, writes=True
+)
+for _view in ("history", "history_results"):
+    MATRIX[f"mentorship_mentors:{_view}"] = Case(
+        url(f"mentorship_mentors:{_view}", lambda ctx: _mentor(ctx).pk), ADMIN_COUNTY_OBJECT
+    )
+for _view, _writes in [
+    ("inspect", None), ("history", None), ("history_results", None), ("complete", True),
+    ("dissolve", True), ("extension", True),
+]:  # fmt: skip
+    MATRIX[f"mentorship_pairings:{_view}"] = Case(
+        url(f"mentorship_pairings:{_view}", lambda ctx: _pairing(ctx).pk), ADMIN_COUNTY_OBJECT,
+        writes=_writes,
+    )  # fmt: skip
+MATRIX["mentorship_match:index"] = Case(url("mentorship_match:index"), ADMIN_STAFF_ONLY)
+MATRIX["mentorship_dashboard:index"] = Case(url("mentorship_dashboard:index"), ADMIN_STAFF_ONLY)
+MATRIX["mentorship_dashboard:export"] = Case(
+    url("mentorship_dashboard:export", lambda ctx: "xlsx"), ADMIN_STAFF_ONLY, writes=False
+)
 
 # Wagtail's admin page views for the county's course ``ctx.course`` (courses/wagtail_hooks.py
 # guards them all): staff of the county or the city work on it, the outsider gets a 404 on
