@@ -5,10 +5,14 @@ the meeting's SEQUENCE; a cancelled meeting or session stays in the calendar wit
 STATUS:CANCELLED so subscribed calendars drop it visibly. Times are Asia/Shanghai with its
 VTIMEZONE. Each calendar is read with one query for its meetings (``*_meetings`` below) and
 turned into bytes by ``calendar_bytes``.
+
+Apps above courses add their own events to a person's feed through ``register_event_source``
+(see "Extra event sources" below); courses never imports them.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -206,8 +210,14 @@ def meeting_event(meeting: Meeting, *, texts: _SessionTexts | None = None) -> Ev
     return event
 
 
-def build_calendar(meetings: Iterable[Meeting], *, name: str, uid: str | None = None) -> Calendar:
-    """Return a calendar with one event per meeting and the Asia/Shanghai VTIMEZONE.
+def build_calendar(
+    meetings: Iterable[Meeting],
+    *,
+    name: str,
+    uid: str | None = None,
+    extra: Iterable[Event] = (),
+) -> Calendar:
+    """Return a calendar with one event per meeting, the ``extra`` events and the VTIMEZONE.
 
     ``uid`` names the calendar itself (stable, so an unchanged feed is byte-identical).
     """
@@ -220,12 +230,20 @@ def build_calendar(meetings: Iterable[Meeting], *, name: str, uid: str | None = 
     texts = _SessionTexts()
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, texts=texts))
+    for event in extra:
+        calendar.add_component(event)
     return calendar
 
 
-def calendar_bytes(meetings: Iterable[Meeting], *, name: str, uid: str | None = None) -> bytes:
+def calendar_bytes(
+    meetings: Iterable[Meeting],
+    *,
+    name: str,
+    uid: str | None = None,
+    extra: Iterable[Event] = (),
+) -> bytes:
     """Return the serialized calendar (UTF-8 bytes)."""
-    return build_calendar(meetings, name=name, uid=uid).to_ical()
+    return build_calendar(meetings, name=name, uid=uid, extra=extra).to_ical()
 
 
 def session_calendar(session: Session) -> bytes:
@@ -233,3 +251,89 @@ def session_calendar(session: Session) -> bytes:
     return calendar_bytes(
         session_meetings(session), name=session.title, uid=calendar_uid("session", session.pk)
     )
+
+
+# Extra event sources -----------------------------------------------------------------------------
+#
+# The dependency direction is workforce <- courses <- certificates <- mentorship: courses must not
+# import the apps above it, yet a person's feed (``calendar/<token>.ics``) should also carry, say,
+# their planned mentoring meetings. An app adds its events by registering an ``EventSource`` in
+# its ``AppConfig.ready()``:
+#
+#     register_event_source(EventSource("mentorship", events=feed_events, serves=has_events))
+#
+# ``events(user, today)`` returns the VEVENTs for the feed's owner (build them with
+# ``simple_event`` so they look like ours; read them with one query, so a feed costs one query
+# per source whatever the number of events); ``serves(user)`` says whether the user, even if
+# not a worker (a mentor who is a union cadre), has a personal feed because of that app.
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """Events another app adds to a person's feed (registered in its ``AppConfig.ready()``)."""
+
+    name: str
+    events: Callable[..., Iterable[Event]]  # (user, today) -> events
+    serves: Callable[..., bool]  # (user) -> whether the user has a feed because of this app
+
+
+_SOURCES: dict[str, EventSource] = {}
+
+
+def register_event_source(source: EventSource) -> None:
+    """Add (or replace, by name) a source of extra events in personal feeds."""
+    _SOURCES[source.name] = source
+
+
+def event_sources() -> tuple[EventSource, ...]:
+    return tuple(_SOURCES.values())
+
+
+def extra_events(user, *, today: dt.date) -> list[Event]:
+    """Return the events every registered source adds to ``user``'s personal feed."""
+    return [event for source in event_sources() for event in source.events(user, today)]
+
+
+def served_by_a_source(user) -> bool:
+    """Return whether a registered source gives ``user`` a personal feed."""
+    return any(source.serves(user) for source in event_sources())
+
+
+def simple_event(
+    *,
+    uid: str,
+    sequence: int,
+    stamp: dt.datetime,
+    date: dt.date,
+    start_time: dt.time | None,
+    duration: dt.timedelta,
+    summary: str,
+    description: str,
+    cancelled: bool,
+    tentative: bool = False,
+    location: str = "",
+    url: str | None = None,
+) -> Event:
+    """Return a VEVENT shaped like a meeting's: Asia/Shanghai times, or a whole day when
+    ``start_time`` is None; STATUS:CANCELLED keeps a cancelled event in subscribed calendars."""
+    stamp = stamp.astimezone(dt.UTC)
+    event = Event()
+    event.add("UID", uid)
+    event.add("SEQUENCE", sequence)
+    event.add("DTSTAMP", stamp)
+    event.add("LAST-MODIFIED", stamp)
+    if start_time is None:
+        event.add("DTSTART", date)
+        event.add("DTEND", date + dt.timedelta(days=1))
+    else:
+        start = dt.datetime.combine(date, start_time, tzinfo=TZ)
+        event.add("DTSTART", start)
+        event.add("DTEND", start + duration)
+    event.add("SUMMARY", summary)
+    if location:
+        event.add("LOCATION", location)
+    event.add("DESCRIPTION", description)
+    event.add("STATUS", "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED")
+    if url:
+        event.add("URL", url)
+    return event

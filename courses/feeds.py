@@ -7,7 +7,10 @@
   manage, at the staff member's own secret address.
 - ``calendar/reset/`` (POST): a worker gets a new secret address; the old one stops working.
 
-Unknown tokens and sessions are 404s. Each feed reads its meetings in one query.
+The personal feed also carries the events of apps registered in ``calendar.register_event_source``
+(mentoring meetings), and serves a user who is not a worker when such a source says so (a mentor
+who is a union cadre). Unknown tokens and sessions are 404s. Each feed reads its meetings in one
+query, and one more per registered source.
 """
 
 import hashlib
@@ -94,16 +97,24 @@ def _feed_or_404(token: str) -> CalendarFeed:
 
 @require_GET
 def worker_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """Serve a worker's personal subscription feed (no login: the token is the key)."""
+    """Serve a person's subscription feed (no login: the token is the key): a worker's training,
+    and the events registered sources add (a mentor who is not a worker gets those alone)."""
     feed = _feed_or_404(token)
+    today = timezone.localdate()
     worker = Worker.objects.filter(user_id=feed.user_id).only("id", "name").first()
-    if worker is None:
+    if worker is not None:
+        meetings = calendar.worker_meetings(worker, today=today)
+        name = _("%(name)s的培训日程") % {"name": worker.name}
+        uid = calendar.calendar_uid("worker", worker.pk)
+    elif calendar.served_by_a_source(feed.user):
+        meetings = []
+        person = feed.user.get_full_name() or feed.user.get_username()
+        name = _("%(name)s的日程") % {"name": person}
+        uid = calendar.calendar_uid("user", feed.user_id)
+    else:
         raise Http404
-    meetings = calendar.worker_meetings(worker, today=timezone.localdate())
     content = calendar.calendar_bytes(
-        meetings,
-        name=_("%(name)s的培训日程") % {"name": worker.name},
-        uid=calendar.calendar_uid("worker", worker.pk),
+        meetings, name=name, uid=uid, extra=calendar.extra_events(feed.user, today=today)
     )
     return _secret_response(_calendar_response(request, content, filename="training.ics"))
 
@@ -127,8 +138,10 @@ def federation_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @login_required
 def reset_feed(request: HttpRequest) -> HttpResponse:
-    """Give the signed-in worker a new feed address (the old one stops working)."""
-    if not Worker.objects.filter(user=request.user).exists():
+    """Give the signed-in worker (or a user a registered source serves) a new feed address."""
+    if not Worker.objects.filter(user=request.user).exists() and not (
+        calendar.served_by_a_source(request.user)
+    ):
         raise Http404
     services.reset_feed_token(user=request.user)
     messages.success(request, _("日历订阅地址已重置，请在日历应用中用新地址重新订阅。"))

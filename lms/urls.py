@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("workforce.urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
+    path("", include("mentorship.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,10 +6,15 @@ class MentorshipConfig(AppConfig):
     name = "mentorship"
     verbose_name = _("导师带徒")
 
-    def ready(self):
+    def ready(self) -> None:
+        # Imported here, not at the top: the app registry must be ready before models load.
         from courses import credits
+        from courses.calendar import register_event_source
 
+        from .calendar import SOURCE
         from .credits import mentoring_hours
 
         # 高师带徒 meeting hours count toward the annual training requirement (capped).
         credits.register(mentoring_hours)
+        # Meeting logs join the personal calendar feeds of courses (courses/calendar.py).
+        register_event_source(SOURCE)

@@ -497,6 +497,71 @@ MATRIX[f"{_PAGES}:revisions_index"] = Case(
 )
 
 
+# Mentoring pages (mentorship/urls.py), built on ``ctx.pairing``: a mentor of the county with
+# an apprentice of the county who is not ``worker``. Its staff may look at the pairing's page;
+# the worker (not in the pairing) and the outsider get a 404; the actions are POST only.
+_PAIRING = "mentorship:pairing"
+MATRIX["mentorship:my_mentor"] = Case(  # any worker has the page ("you have no mentor")
+    url("mentorship:my_mentor"), _OWN, default=404, writes=False
+)
+MATRIX["mentorship:my_apprentices"] = Case(  # for mentors only: none of the personas is one
+    url("mentorship:my_apprentices"), {"anonymous": LOGIN}, default=404, writes=False
+)
+MATRIX[_PAIRING] = Case(
+    url(_PAIRING, lambda ctx: ctx.pairing.pk), COUNTY_OBJECT, writes=False
+)  # fmt: skip
+_MENTORING_POST = {"anonymous": LOGIN}
+_MENTORING_DENIED = {"outsider": 404, "worker": 404}
+for _name, _args in [
+    ("accept", ()), ("decline", ()), ("dissolve", ()), ("request_extension", ()),
+    ("answer_extension", (lambda ctx: ctx.pairing_extension.pk,)),
+    ("add_goal", ()), ("goals_from_gaps", ()),
+    ("report_progress", (lambda ctx: ctx.pairing_goal.pk,)),
+    ("assess_goal", (lambda ctx: ctx.pairing_goal.pk,)),
+    ("add_log", ()),
+    ("confirm_log", (lambda ctx: ctx.pairing_log.pk,)),
+    ("dispute_log", (lambda ctx: ctx.pairing_log.pk,)),
+    ("cancel_log", (lambda ctx: ctx.pairing_log.pk,)),
+    ("submit_review", ()),
+]:  # fmt: skip
+    MATRIX[f"mentorship:{_name}"] = Case(
+        url(f"mentorship:{_name}", lambda ctx: ctx.pairing.pk, *_args), _MENTORING_POST,
+        default=405, writes=True, post=_MENTORING_DENIED,
+    )  # fmt: skip
+
+
+def _mentoring(county) -> dict:
+    """Return a county pairing (mentor and apprentice are not ``worker``) with a goal, a log
+    awaiting the mentor and a pending extension."""
+    import datetime as dt
+
+    from mentorship import services
+    from tests.factories import MentorFactory, PairingFactory, UserFactory, WorkerFactory
+
+    mentor = MentorFactory(federation=county, user=UserFactory(username="matrix_mentor"))
+    apprentice = WorkerFactory(federation=county, user=UserFactory(username="matrix_apprentice"))
+    pairing = PairingFactory(mentor=mentor, apprentice=apprentice)
+    by = apprentice.user
+    return {
+        "pairing": pairing,
+        "pairing_goal": services.add_goal(
+            by=by, pairing=pairing, title="目标", target_date=dt.date(2030, 6, 30)
+        ),
+        "pairing_log": services.log_meeting(
+            by=by,
+            pairing=pairing,
+            date=dt.date(2030, 2, 1),
+            hours=1,
+            form="face",
+            topic="主题",
+            today=dt.date(2030, 3, 1),
+        ),
+        "pairing_extension": services.request_extension(
+            by=by, pairing=pairing, months=2, reason="理由"
+        ),
+    }
+
+
 @dataclass(frozen=True)
 class Route:
     name: str | None  # namespaced; None for an unnamed pattern
@@ -633,6 +698,7 @@ def ctx(
         other_worker=other_worker,
         posting=worker.postings.get(),
         policy=PolicyParameters.objects.create(federation=county, staffing_base=2500),
+        **_mentoring(county),
         users={
             "city_staff": city_staff,
             "county_staff": county_staff,
@@ -698,6 +764,19 @@ def _county_body(ctx) -> dict[str, Any]:
         "title": "外人新建",
         "staffing_base": 1,
         "reason": "外人",
+        # mentoring forms (mentorship/forms.py), complete so that only authority refuses them
+        "date": "2030-02-02",
+        "hours": "1",
+        "form": "face",
+        "topic": "外人",
+        "once": "x",
+        "target_date": "2030-06-30",
+        "progress": 50,
+        "assessment": "外人",
+        "months": 2,
+        "agree": "1",
+        "stage": "mid",
+        "rating": 5,
     }
 
 
