@@ -275,6 +275,7 @@ def raw_sql() -> str:
         JOIN {pairing} p ON p.id = l.pairing_id
         JOIN {worker} w ON w.id = p.apprentice_id
         WHERE l.status = {confirmed} AND p.kind = '{Kind.APPRENTICE}'
+          AND p.status IN ({active}, {completed})
           AND l.date >= {jan1} AND l.date <= {dec31}
         GROUP BY p.apprentice_id, w.federation_id
     ),

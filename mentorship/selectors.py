@@ -16,7 +16,8 @@ from workforce.policy import Policy
 from workforce.selectors import outermost_paths, plain_rows
 
 from . import matching, rules
-from .choices import Expertise, Kind
+from .choices import Expertise
+from .credits import counted_logs
 from .models import Extension, Goal, MeetingLog, Mentor, Pairing, Review
 
 # The apprentice's gaps, and the expertise that helps close each (data, used by goals and by
@@ -357,11 +358,9 @@ def mentoring_report(paths: list[str], *, today: dt.date) -> MentoringReport:
 
     # Hours are the apprentice's: counted in their federation's row, capped by its policy.
     for _worker_id, path, hours in plain_rows(
-        MeetingLog.objects.filter(
-            subtree_q(scopes, "pairing__apprentice__federation__"),
-            status=MeetingLog.Status.CONFIRMED,
-            date__range=(first, last_day),
-            pairing__kind=Kind.APPRENTICE,
+        counted_logs()
+        .filter(
+            subtree_q(scopes, "pairing__apprentice__federation__"), date__range=(first, last_day)
         )
         .values_list("pairing__apprentice_id", "pairing__apprentice__federation__path")
         .annotate(hours=Sum("hours"))

@@ -275,6 +275,15 @@ def pairing_actions(pairing: Pairing, *, extension: bool, item_class=MenuItem) -
                 priority=20,
             )
         )
+    if pairing.status == Pairing.Status.COMPLETED and pairing.kind == Kind.APPRENTICE:
+        items.append(
+            item_class(
+                _("颁发导师带徒证书"),
+                url=pairing_url("certify", pairing),
+                icon_name="doc-full",
+                priority=25,
+            )
+        )
     if extension:
         items.append(
             item_class(
@@ -518,6 +527,20 @@ class CompleteView(PairingActionView):
         return _("%(pairing)s 已完成。") % {"pairing": self.object}
 
 
+class CertifyView(PairingActionView):
+    """颁发导师带徒证书: the certificate of a completed 高师带徒 pairing (once per pairing)."""
+
+    form_class = ConfirmForm
+    page_title = gettext_lazy("颁发导师带徒证书")
+    submit_button_label = gettext_lazy("确认颁发")
+    statuses = (Pairing.Status.COMPLETED,)
+    help_text = gettext_lazy("证书由本结对所属总工会颁发，已颁发的不会重复颁发。")
+
+    def save(self, form) -> str:
+        certificate = services.certify_pairing(by=self.request.user, pairing=self.object)
+        return _("已颁发证书 %(serial)s。") % {"serial": certificate.serial}
+
+
 class DissolveView(PairingActionView):
     """解除结对: end a proposed or active pairing, with a reason."""
 
@@ -598,6 +621,7 @@ class PairingViewSet(ScopedModelViewSet):
             path("history/<int:pk>/", self.history_view, name="history"),
             path("history-results/<int:pk>/", self.history_results_view, name="history_results"),
             path("complete/<int:pk>/", self.construct_view(CompleteView), name="complete"),
+            path("certify/<int:pk>/", self.construct_view(CertifyView), name="certify"),
             path("dissolve/<int:pk>/", self.construct_view(DissolveView), name="dissolve"),
             path("extension/<int:pk>/", self.construct_view(ExtensionView), name="extension"),
         ]

@@ -409,6 +409,18 @@ for _view, _writes in [
         url(f"mentorship_pairings:{_view}", lambda ctx: _pairing(ctx).pk), ADMIN_COUNTY_OBJECT,
         writes=_writes,
     )  # fmt: skip
+
+
+def _completed_pairing(ctx):
+    """A completed 高师带徒 pairing of the county, to certify."""
+    from tests.factories import PairingFactory
+
+    return PairingFactory(mentor=_mentor(ctx), apprentice=ctx.worker, status=100).pk
+
+
+MATRIX["mentorship_pairings:certify"] = Case(
+    url("mentorship_pairings:certify", _completed_pairing), ADMIN_COUNTY_OBJECT, writes=True
+)
 MATRIX["mentorship_match:index"] = Case(url("mentorship_match:index"), ADMIN_STAFF_ONLY)
 MATRIX["mentorship_dashboard:index"] = Case(url("mentorship_dashboard:index"), ADMIN_STAFF_ONLY)
 MATRIX["mentorship_dashboard:export"] = Case(

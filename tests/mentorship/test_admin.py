@@ -343,7 +343,7 @@ def test_propose_past_the_load_limit_shows_the_reason(client, county_staff, coun
         {"apprentice": worker.pk, "mentor": mentor.pk, "kind": "apprentice", "start": "2030-07-01"},
     )
     assert response.status_code == 200
-    assert "该导师已带 1 名徒弟，达到上限 1 名。" in html(response)
+    assert "该导师已有 1 名徒弟（含待确认），达到上限 1 名。" in html(response)
     assert Pairing.objects.count() == before
 
 
@@ -473,7 +473,8 @@ def test_match_query_count(
         mentor = MentorFactory(federation=county)
         PairingFactory(mentor=mentor, apprentice=WorkerFactory(federation=county))
     login(client, county_staff)
-    with django_assert_max_num_queries(26):
+    # 28: the gaps read the apprentice's compliance, credited mentoring hours included (2 queries).
+    with django_assert_max_num_queries(28):
         response = client.get(match_url(), {"apprentice": worker.pk})
     assert len(response.context["suggestions"]) == count
 
@@ -485,3 +486,23 @@ def test_history_names_the_mentoring_actions(client, county_staff, pairing):
     services.dissolve_pairing(by=county_staff, pairing=pairing, reason="调岗")
     page = html(login(client, county_staff).get(pairings_url("history", pairing.pk)))
     assert "解除结对" in page
+
+
+def test_staff_certify_a_completed_apprentice_pairing_once(client, mentor, worker, county_staff):
+    from django.urls import reverse
+
+    from certificates.models import Certificate
+    from tests.conftest import login
+    from tests.factories import PairingFactory
+
+    pairing = PairingFactory(mentor=mentor, apprentice=worker, status=100)
+    url = reverse("mentorship_pairings:certify", args=[pairing.pk])
+    login(client, county_staff)
+    assert client.get(url).status_code == 200
+    for _ in range(2):  # a repeated submission issues nothing more
+        response = client.post(url, {}, follow=True)
+        assert "已颁发证书" in response.content.decode()
+    certificate = Certificate.objects.get(holder=worker)
+    assert certificate.subject_key == f"mentorship.pairing:{pairing.pk}"
+    active = PairingFactory(mentor=mentor, apprentice=worker, kind="peer")
+    assert client.get(reverse("mentorship_pairings:certify", args=[active.pk])).status_code == 404

@@ -17,7 +17,7 @@ from tests.courses.compliance_data import make_workers
 from tests.factories import MentorFactory, PairingFactory
 from workforce.models import PolicyParameters, Worker
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.mentorship.urls")]
+pytestmark = pytest.mark.django_db
 TODAY = dt.date(2030, 6, 15)
 
 

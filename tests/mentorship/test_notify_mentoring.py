@@ -14,7 +14,7 @@ from mentorship.models import MeetingLog, Pairing, Review
 from mentorship.reminders import REMINDER_ACTION, due_reminders, send_mentoring_reminders
 from tests.factories import MentorFactory, PairingFactory, WorkerFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.mentorship.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def notify(*args) -> str:

@@ -284,8 +284,13 @@ def test_bad_logs_change_nothing(pairing, mentor, hours, date, reason):
     before = _snapshot()
     with pytest.raises(MentorshipError, match=reason):
         services.log_meeting(
-            by=mentor.user, pairing=pairing, date=date or dt.date(2030, 2, 1), hours=hours,
-            form="site" if date else "phone", topic="集体协商", today=TODAY,
+            by=mentor.user,
+            pairing=pairing,
+            date=date or dt.date(2030, 2, 1),
+            hours=hours,
+            form="site" if date else "phone",
+            topic="集体协商",
+            today=TODAY,
         )
     assert _snapshot() == before
 
