@@ -69,6 +69,19 @@ def same_numbers(selector: dict, raw: dict) -> bool:
     return False
 
 
+def compare(repeat: int, selector: Callable[[], dict], raw: Callable[[], dict]):
+    """Warm both once, take the best of ``repeat`` timed runs of each and check they agree.
+
+    Return ``(selector_time, raw_time, raw_numbers)``, or None when the numbers differ.
+    """
+    selector()
+    raw()
+    (selector_time, raw_time), (selector_numbers, raw_numbers) = best_times(repeat, selector, raw)
+    if not same_numbers(selector_numbers, raw_numbers):
+        return None
+    return selector_time, raw_time, raw_numbers
+
+
 def report(selector_name: str, selector_time: float, raw_time: float, repeat: int) -> None:
     """Print both best times and their ratio against the goal of at most 2x."""
     labels = (f"selector {selector_name}:", "raw SQL aggregate:")

@@ -349,16 +349,14 @@ def main() -> int:
     )
 
     sql = raw_sql()
-    run_selector(root.path, today)  # warm both once (connection, caches)
-    run_raw(sql, root.path, today)
-    (selector_time, raw_time), (selector_numbers, raw_numbers) = benchsetup.best_times(
+    compared = benchsetup.compare(
         options.repeat,
         lambda: run_selector(root.path, today),
         lambda: run_raw(sql, root.path, today),
     )
-
-    if not benchsetup.same_numbers(selector_numbers, raw_numbers):
+    if compared is None:
         return 1
+    selector_time, raw_time, raw_numbers = compared
     totals = [sum(column) for column in zip(*raw_numbers.values(), strict=True)]
     print(f"Same numbers in {len(raw_numbers)} rows; city-wide:")
     print("  " + ", ".join(f"{name} {value}" for name, value in zip(COLUMNS, totals, strict=True)))
