@@ -14,28 +14,11 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from courses.compliance import add_months
+from lms.decisions import YES, Decision, no
 
 # The mentorship issue: a term is at least 3 and at most 24 months.
 MIN_TERM_MONTHS = 3
 MAX_TERM_MONTHS = 24
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Whether something may happen; ``reason`` says why not, in words shown to the user."""
-
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-YES = Decision(True)
-
-
-def no(reason) -> Decision:
-    return Decision(False, str(reason))
 
 
 def term_end(start: dt.date, months: int) -> dt.date:
