@@ -157,8 +157,9 @@ class AssessmentQuerySet(models.QuerySet):
 class Assessment(models.Model):
     """A worker covered by a cycle: their score, the proposed grade and the grade confirmed.
 
-    ``kind_scores`` keeps, per kind id, the number of answers and their mean when scoring
-    starts. ``tie`` marks a worker tied at the 优秀 cap's boundary: staff choose.
+    ``score`` and ``complete`` are set when collecting closes (the per-kind means are always
+    computed from the answers). ``tie`` marks a worker tied at the 优秀 cap's boundary: staff
+    choose.
     """
 
     cycle = models.ForeignKey(
@@ -169,7 +170,6 @@ class Assessment(models.Model):
     )
     score = score_field(_("综合得分"), null=True, blank=True)
     complete = models.BooleanField(_("评价数已达要求"), default=False)
-    kind_scores = models.JSONField(_("各主体得分"), default=dict, blank=True)
     proposed = models.PositiveSmallIntegerField(
         _("建议等次"), choices=Grade.choices, null=True, blank=True
     )

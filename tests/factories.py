@@ -214,3 +214,13 @@ class PairingFactory(factory.django.DjangoModelFactory):
     term_months = 12
     end_date = dt.date(2030, 12, 31)
     accepted_on = dt.date(2030, 1, 1)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """An answer about ``assessment`` as ``kind`` (pass both) with one overall ``score``."""
+
+    class Meta:
+        model = "evaluation.Answer"
+
+    score = 80
+    submitted_on = dt.date(2026, 6, 1)

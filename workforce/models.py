@@ -141,6 +141,15 @@ class PolicyParameters(models.Model):
     excellent_share_percent = models.PositiveIntegerField(
         _("优秀等次比例上限（%）"), null=True, blank=True, help_text=_("默认 15，不超过 20")
     )
+    grade_excellent_min = models.PositiveIntegerField(
+        _("优秀分数线"), null=True, blank=True, help_text=_("默认 90")
+    )
+    grade_pass_min = models.PositiveIntegerField(
+        _("合格分数线"), null=True, blank=True, help_text=_("默认 70")
+    )
+    grade_basic_min = models.PositiveIntegerField(
+        _("基本合格分数线"), null=True, blank=True, help_text=_("默认 60")
+    )
 
     class Meta:
         verbose_name = _("政策参数")

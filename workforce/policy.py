@@ -34,6 +34,9 @@ class Policy:
     notice_working_days: int = 5
     # §四.五 evaluation
     excellent_share_percent: int = 15
+    grade_excellent_min: int = 90  # DOMAIN.md: 优秀 ≥ 90, 合格 ≥ 70, 基本合格 ≥ 60
+    grade_pass_min: int = 70
+    grade_basic_min: int = 60
 
 
 POLICY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Policy))

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "courses",
     "certificates",
     "mentorship",
+    "evaluation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -182,6 +183,24 @@ WAGTAIL_SITE_NAME = "社会化工会工作者成长管理平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Absolute base of public links printed on paper (certificate QR codes).
 SITE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
+
+# Social evaluation (evaluation/views.py): a poster's QR gives each browser a one-use answer
+# token that lives this long; how many tokens one address and one poster may take (django-ratelimit
+# rates: count/period, period s, m, h or d).
+EVALUATION_ENTRY_MINUTES = 120
+EVALUATION_ENTRY_RATE_PER_ADDRESS = os.environ.get("EVALUATION_ENTRY_RATE_PER_ADDRESS", "10/h")
+EVALUATION_ENTRY_RATE_PER_POSTER = os.environ.get("EVALUATION_ENTRY_RATE_PER_POSTER", "200/h")
+
+# Rate limits and other counters live in the cache: with several server processes or hosts it
+# must be shared, so production sets REDIS_URL (without it each process counts alone).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 

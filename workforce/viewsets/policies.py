@@ -87,6 +87,13 @@ _POLICY_PANELS = [
                 [FieldPanel("award_reserved_percent"), FieldPanel("notice_working_days")]
             ),
             FieldPanel("excellent_share_percent"),
+            FieldRowPanel(
+                [
+                    FieldPanel("grade_excellent_min"),
+                    FieldPanel("grade_pass_min"),
+                    FieldPanel("grade_basic_min"),
+                ]
+            ),
         ],
         heading=_("评先评优与考核（§四.四、§四.五）"),
     ),
