@@ -33,7 +33,7 @@ from wagtail.admin.viewsets import viewsets
 
 from workforce.models import PolicyParameters
 
-OUR_APPS = ("home", "workforce", "courses", "certificates", "mentorship", "lms")
+OUR_APPS = ("home", "workforce", "courses", "certificates", "mentorship", "evaluation", "lms")
 PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
 LOGIN = "login"
 ADMIN_DENIED = "admin-denied"  # a non-staff user in the Wagtail admin: sent to the admin login
@@ -114,14 +114,24 @@ MATRIX: dict[str, Case] = {
         url("courses_compliance_export", lambda ctx: "csv"), expect=ADMIN_STAFF_ONLY, writes=False
     ),
     "courses_compliance_workers": Case(
-        url("courses_compliance_workers", lambda ctx: ctx.county.pk, lambda ctx: "annual",
-            lambda ctx: "overdue"),
+        url(
+            "courses_compliance_workers",
+            lambda ctx: ctx.county.pk,
+            lambda ctx: "annual",
+            lambda ctx: "overdue",
+        ),
         expect=ADMIN_COUNTY_OBJECT,
     ),  # fmt: skip
     "courses_compliance_workers_export": Case(
-        url("courses_compliance_workers_export", lambda ctx: ctx.county.pk,
-            lambda ctx: "rotation", lambda ctx: "met", lambda ctx: "xlsx"),
-        expect=ADMIN_COUNTY_OBJECT, writes=False,
+        url(
+            "courses_compliance_workers_export",
+            lambda ctx: ctx.county.pk,
+            lambda ctx: "rotation",
+            lambda ctx: "met",
+            lambda ctx: "xlsx",
+        ),
+        expect=ADMIN_COUNTY_OBJECT,
+        writes=False,
     ),  # fmt: skip
 }
 
@@ -426,6 +436,38 @@ MATRIX["mentorship_dashboard:index"] = Case(url("mentorship_dashboard:index"), A
 MATRIX["mentorship_dashboard:export"] = Case(
     url("mentorship_dashboard:export", lambda ctx: "xlsx"), ADMIN_STAFF_ONLY, writes=False
 )
+
+# Evaluation staff screens (evaluation/viewsets.py), built on the county's 2026 draft cycle
+# covering ``ctx.worker``.
+
+
+def _cycle(ctx):
+    if not hasattr(ctx, "cycle"):
+        import datetime as dt
+
+        from evaluation import services
+
+        ctx.cycle = services.create_cycle(
+            by=ctx.users["county_staff"],
+            federation=ctx.county,
+            year=2026,
+            opens_on=dt.date(2026, 3, 1),
+            closes_on=dt.date(2026, 3, 31),
+        )
+    return ctx.cycle
+
+
+for _view in ("index", "index_results"):
+    MATRIX[f"evaluation_cycles:{_view}"] = Case(url(f"evaluation_cycles:{_view}"), ADMIN_STAFF_ONLY)
+# The outsider's add names the county's federation: a form error, nothing saved.
+MATRIX["evaluation_cycles:add"] = Case(url("evaluation_cycles:add"), ADMIN_STAFF_ONLY, writes=True)
+MATRIX["evaluation_cycles:edit"] = Case(
+    url("evaluation_cycles:edit", lambda ctx: _cycle(ctx).pk), ADMIN_COUNTY_OBJECT, writes=True
+)
+for _view in ("inspect", "history", "history_results"):
+    MATRIX[f"evaluation_cycles:{_view}"] = Case(
+        url(f"evaluation_cycles:{_view}", lambda ctx: _cycle(ctx).pk), ADMIN_COUNTY_OBJECT
+    )
 
 # Wagtail's admin page views for the county's course ``ctx.course`` (courses/wagtail_hooks.py
 # guards them all): staff of the county or the city work on it, the outsider gets a 404 on
