@@ -159,12 +159,15 @@ def certificate_html(data: CertificateData) -> str:
     )
 
 
-def html_to_pdf(html: str, *, cache: dict | None = None) -> bytes:
-    """Render one certificate page; ``cache`` shares decoded images across a batch."""
+def html_to_pdf(html: str, *, cache: dict | None = None, stylesheets: list | None = None) -> bytes:
+    """Render one certificate page; ``cache`` shares decoded images across a batch.
+
+    Other printed sheets (evaluation/printing.py) pass their own ``stylesheets``.
+    """
     from weasyprint import HTML  # imported on first use, as in _stylesheet()
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[_stylesheet()], cache=cache
+        stylesheets=[_stylesheet()] if stylesheets is None else stylesheets, cache=cache
     )
 
 
