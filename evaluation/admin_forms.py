@@ -50,6 +50,11 @@ class CycleCreateForm(WagtailAdminModelForm):
             "覆盖该总工会在此日期前聘用、仍在岗的社会化工会工作者。"
         )
 
+    def _get_validation_exclusions(self):
+        # One cycle a year and the order of the dates are the service's to explain in words;
+        # without this the model's constraints would answer first, the check by its bare name.
+        return {*super()._get_validation_exclusions(), "federation", "closes_on"}
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
@@ -93,6 +98,10 @@ class CycleEditForm(WagtailAdminModelForm):
             if name not in editable:
                 field.disabled = True
                 field.help_text = _("当前状态下不能修改。")
+
+    def _get_validation_exclusions(self):
+        # The order of the dates is the service's to explain (see CycleCreateForm).
+        return {*super()._get_validation_exclusions(), "closes_on"}
 
 
 class KindForm(forms.Form):

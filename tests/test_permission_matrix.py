@@ -468,6 +468,26 @@ for _view in ("inspect", "history", "history_results"):
     MATRIX[f"evaluation_cycles:{_view}"] = Case(
         url(f"evaluation_cycles:{_view}", lambda ctx: _cycle(ctx).pk), ADMIN_COUNTY_OBJECT
     )
+# The setup screens (evaluation/setup_views.py): kinds, a kind's questionnaire, opening the
+# cycle and the invitations take a POST; the printable sheets are downloads.
+for _view, _writes in [
+    ("kinds", True), ("collect", True), ("invitations", True), ("invitations_pdf", False),
+    ("posters_pdf", False),
+]:  # fmt: skip
+    MATRIX[f"evaluation_cycles:{_view}"] = Case(
+        url(f"evaluation_cycles:{_view}", lambda ctx: _cycle(ctx).pk),
+        ADMIN_COUNTY_OBJECT,
+        writes=_writes,
+    )
+MATRIX["evaluation_cycles:items"] = Case(
+    url(
+        "evaluation_cycles:items",
+        lambda ctx: _cycle(ctx).pk,
+        lambda ctx: _cycle(ctx).kinds.first().pk,
+    ),
+    ADMIN_COUNTY_OBJECT,
+    writes=True,
+)
 
 # Wagtail's admin page views for the county's course ``ctx.course`` (courses/wagtail_hooks.py
 # guards them all): staff of the county or the city work on it, the outsider gets a 404 on
