@@ -134,20 +134,34 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 
 def response_counts(cycle: Cycle) -> list[dict]:
-    """Per kind: answers received, invitations issued and used (never who answered what)."""
-    kinds = cycle.kinds.annotate(
-        answers=Count("answers", distinct=True),
-        issued=Count(
-            "invitations", filter=Q(invitations__source=Invitation.Source.ISSUED), distinct=True
-        ),
-        used=Count(
-            "invitations",
-            filter=Q(invitations__uses_left=0, invitations__source=Invitation.Source.ISSUED),
-            distinct=True,
-        ),
+    """Per kind: answers received, invitations issued and used (never who answered what).
+
+    Three queries: the kinds, then answers and invitations each grouped by kind apart (counted
+    in one join they would multiply each other's rows).
+    """
+    kinds = list(cycle.kinds.all())
+    answers = dict(
+        Answer.objects.filter(kind__cycle=cycle)
+        .order_by()
+        .values_list("kind_id")
+        .annotate(n=Count("pk"))
     )
+    invitations = {
+        kind_id: (issued, used)
+        for kind_id, issued, used in Invitation.objects.filter(
+            kind__cycle=cycle, source=Invitation.Source.ISSUED
+        )
+        .order_by()
+        .values_list("kind_id")
+        .annotate(issued=Count("pk"), used=Count("pk", filter=Q(uses_left=0)))
+    }
     return [
-        {"kind": kind, "answers": kind.answers, "issued": kind.issued, "used": kind.used}
+        {
+            "kind": kind,
+            "answers": answers.get(kind.pk, 0),
+            "issued": invitations.get(kind.pk, (0, 0))[0],
+            "used": invitations.get(kind.pk, (0, 0))[1],
+        }
         for kind in kinds
     ]
 
