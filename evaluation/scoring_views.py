@@ -292,12 +292,8 @@ class ScoringTableView(CycleScreenMixin, PermissionCheckedMixin, WagtailAdminTem
             **self.cycle_context(),
             table=table,
             summary=summary,
-            distribution=[
-                (label, summary.distribution[value]) for value, label in grade_choices(cycle)
-            ],
             lines=page.object_list,
             page=page,
-            shown=len(shown),
             query=query.urlencode(),
             filters=filters,
             staff_kinds=any(kind.channel == Channel.STAFF for kind in table.kinds),
@@ -552,6 +548,11 @@ class GradeView(CycleActionView):
     def get_page_subtitle(self):
         return self.assessment.worker.name
 
+    def get_breadcrumbs_items(self):
+        *items, last = super().get_breadcrumbs_items()
+        scoring = {"url": cycle_url("scoring", self.object), "label": ScoringTableView.page_title}
+        return [*items, scoring, {**last, "sublabel": self.assessment.worker.name}]
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "cycle": self.object}
 
@@ -597,13 +598,14 @@ class GradeView(CycleActionView):
         }
 
     def get_success_url(self):
+        """Back to the scoring table at the worker's row, keeping its filters (``next``)."""
         back = self.request.GET.get("next", "")
         scoring = cycle_url("scoring", self.object)
-        if back.startswith(scoring) and url_has_allowed_host_and_scheme(
+        if not back.startswith(scoring) or not url_has_allowed_host_and_scheme(
             back, allowed_hosts={self.request.get_host()}
         ):
-            return back
-        return f"{scoring}#row-{self.assessment.pk}"
+            back = scoring
+        return f"{back.split('#', 1)[0]}#row-{self.assessment.pk}"
 
 
 def export_rows(cycle: Cycle) -> tuple[list, list[list]]:
@@ -749,15 +751,15 @@ def _county_path(path: str, scopes: list[str]) -> str:
 
 
 def results_by_federation(paths: list[str], year: int | None) -> Results:
-    """Return per county-level federation in ``paths`` the confirmed grades of ``year`` (the
-    latest year with a confirmed cycle when None): four queries, whatever the numbers."""
+    """Return per county-level federation in ``paths`` the confirmed grades of ``year`` (by
+    default the latest year with a confirmed cycle): four queries, whatever the numbers."""
     scopes = outermost_paths(paths)
     cycles = Cycle.objects.filter(subtree_q(scopes, "federation__"))
-    years = sorted(
-        set(cycles.filter(state=State.CONFIRMED).values_list("year", flat=True)), reverse=True
-    )
-    if year is None:
-        year = years[0] if years else None
+    states = set(cycles.values_list("year", "state").distinct())
+    years = sorted({y for y, _state in states}, reverse=True)
+    if year not in years:
+        confirmed = [y for y, state in states if state == State.CONFIRMED]
+        year = max(confirmed, default=years[0] if years else None)
     rows: dict[str, ResultRow] = {}
     step = Federation.steplen
     for federation_id, fpath, name in Federation.objects.filter(subtree_q(scopes)).values_list(

@@ -164,7 +164,7 @@ def test_grading_goes_back_to_the_filtered_table(client, scored, county_staff):
     back = cycle_url("scoring", scored) + "?flag=tie"
     url = cycle_url("grade", scored, tied.pk) + "?next=" + back.replace("?", "%3F")
     response = login(client, county_staff).post(url, {"grade": Grade.PASS, "reason": ""})
-    assert response.status_code == 302 and response["Location"] == back
+    assert response.status_code == 302 and response["Location"] == f"{back}#row-{tied.pk}"
     evil = cycle_url("grade", scored, tied.pk) + "?next=https://example.com/"
     response = client.post(evil, {"grade": Grade.PASS})
     assert response["Location"].startswith(cycle_url("scoring", scored))
@@ -364,7 +364,7 @@ def test_results_per_county_with_a_chart(
     login(client, outsider)
     page = html(client.get(url))
     assert "涪城区" not in page  # their own subtree only
-    assert "data-no-results" in page
+    assert "收集评价" in _row(page, other_county.pk) and "data-no-results" in page
 
 
 def _row(page: str, federation_id: int) -> str:
@@ -397,7 +397,12 @@ def test_results_year_filter(client, county_staff, county):
     assert "2025 年度考核等次分布图" in html(client.get(url, {"year": "abc"}))
 
 
-def test_results_for_non_staff_are_a_404(client, worker):
+def test_results_without_cycles(client, county_staff):
+    page = html(login(client, county_staff).get(reverse("evaluation_results:index")))
+    assert "data-no-cycles" in page
+
+
+def test_results_are_for_staff_only(client, worker):
     login(client, worker.user)
     assert client.get(reverse("evaluation_results:index")).status_code in (302, 403, 404)
 
