@@ -489,6 +489,33 @@ MATRIX["evaluation_cycles:items"] = Case(
     writes=True,
 )
 
+# Scoring screens (evaluation/scoring_views.py) on the same draft cycle: shown (a preview, or
+# the state that stops the action); a POST by anyone else is a 404 or the admin login.
+MATRIX["evaluation_cycles:scoring"] = Case(
+    url("evaluation_cycles:scoring", lambda ctx: _cycle(ctx).pk), ADMIN_COUNTY_OBJECT
+)
+for _view in ("staff_scores", "close", "confirm"):
+    MATRIX[f"evaluation_cycles:{_view}"] = Case(
+        url(f"evaluation_cycles:{_view}", lambda ctx: _cycle(ctx).pk),
+        ADMIN_COUNTY_OBJECT,
+        writes=True,
+    )
+MATRIX["evaluation_cycles:grade"] = Case(
+    url(
+        "evaluation_cycles:grade",
+        lambda ctx: _cycle(ctx).pk,
+        lambda ctx: _cycle(ctx).assessments.get(worker=ctx.worker).pk,
+    ),
+    ADMIN_COUNTY_OBJECT,
+    writes=True,
+)
+MATRIX["evaluation_cycles:scoring_export"] = Case(
+    url("evaluation_cycles:scoring_export", lambda ctx: _cycle(ctx).pk, lambda ctx: "xlsx"),
+    ADMIN_COUNTY_OBJECT,
+    writes=False,
+)
+MATRIX["evaluation_results:index"] = Case(url("evaluation_results:index"), ADMIN_STAFF_ONLY)
+
 # Wagtail's admin page views for the county's course ``ctx.course`` (courses/wagtail_hooks.py
 # guards them all): staff of the county or the city work on it, the outsider gets a 404 on
 # every one, GET or POST. Lock, unlock and the page position take POST only; the course is
