@@ -15,7 +15,9 @@ from .page_context import mentoring_roles
 def mentoring_links(user) -> list[Link]:
     """Return the mentoring pages ``user`` has: 我的导师 (an apprentice), 我的徒弟 (a mentor)."""
     roles = mentoring_roles(user)
-    section = Section("mentoring", _("导师带徒"), _("带教目标、带教记录的填写与确认、中期和结业评价。"))
+    section = Section(
+        "mentoring", _("导师带徒"), _("带教目标、带教记录的填写与确认、中期和结业评价。")
+    )
     links = []
     if roles["apprentice"]:
         links.append(Link(_("我的导师"), reverse("mentorship:my_mentor"), section))

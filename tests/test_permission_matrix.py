@@ -33,7 +33,7 @@ from wagtail.admin.viewsets import viewsets
 
 from workforce.models import PolicyParameters
 
-OUR_APPS = ("home", "workforce", "courses", "certificates", "mentorship", "lms")
+OUR_APPS = ("home", "workforce", "courses", "certificates", "mentorship", "evaluation", "lms")
 PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
 LOGIN = "login"
 ADMIN_DENIED = "admin-denied"  # a non-staff user in the Wagtail admin: sent to the admin login
@@ -114,14 +114,24 @@ MATRIX: dict[str, Case] = {
         url("courses_compliance_export", lambda ctx: "csv"), expect=ADMIN_STAFF_ONLY, writes=False
     ),
     "courses_compliance_workers": Case(
-        url("courses_compliance_workers", lambda ctx: ctx.county.pk, lambda ctx: "annual",
-            lambda ctx: "overdue"),
+        url(
+            "courses_compliance_workers",
+            lambda ctx: ctx.county.pk,
+            lambda ctx: "annual",
+            lambda ctx: "overdue",
+        ),
         expect=ADMIN_COUNTY_OBJECT,
     ),  # fmt: skip
     "courses_compliance_workers_export": Case(
-        url("courses_compliance_workers_export", lambda ctx: ctx.county.pk,
-            lambda ctx: "rotation", lambda ctx: "met", lambda ctx: "xlsx"),
-        expect=ADMIN_COUNTY_OBJECT, writes=False,
+        url(
+            "courses_compliance_workers_export",
+            lambda ctx: ctx.county.pk,
+            lambda ctx: "rotation",
+            lambda ctx: "met",
+            lambda ctx: "xlsx",
+        ),
+        expect=ADMIN_COUNTY_OBJECT,
+        writes=False,
     ),  # fmt: skip
 }
 
@@ -539,6 +549,67 @@ for _name, _args in [
     MATRIX[f"mentorship:{_name}"] = Case(
         url(f"mentorship:{_name}", lambda ctx: ctx.pairing.pk, *_args), _MENTORING_POST,
         default=405, writes=True, post=_MENTORING_DENIED,
+    )  # fmt: skip
+
+
+# Social evaluation (evaluation/urls.py, evaluation/viewsets.py), built on the county's cycle,
+# collecting answers today, with an invitation and ``ctx.worker``'s poster. The survey pages are
+# public: everyone gets the page; a POST without answers stores nothing (a bad token: a 404 page,
+# tests/evaluation/test_public.py); the poster's POST gives anyone a token (its purpose).
+def _evaluation(ctx):
+    if not hasattr(ctx, "evaluation_cycle"):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from evaluation import services
+
+        by, today = ctx.users["county_staff"], timezone.localdate()
+        cycle = services.create_cycle(
+            by=by, federation=ctx.county, year=today.year, opens_on=today - dt.timedelta(days=1),
+            closes_on=today + dt.timedelta(days=30),
+        )  # fmt: skip
+        services.start_collecting(by=by, cycle=cycle)
+        assessment = cycle.assessments.get(worker=ctx.worker)
+        kind = cycle.kinds.get(channel="invitation", order=0)
+        (ctx.evaluation_invitation,) = services.issue_invitations(
+            by=by, kind=kind, assessment=assessment, contacts=[("用人单位", "")]
+        )
+        ctx.evaluation_poster = assessment.posters.get()
+        ctx.evaluation_cycle = cycle
+    return ctx.evaluation_cycle
+
+
+def _survey_token(ctx) -> str:
+    _evaluation(ctx)
+    return ctx.evaluation_invitation.token
+
+
+def _poster_code(ctx) -> str:
+    _evaluation(ctx)
+    return ctx.evaluation_poster.code
+
+
+MATRIX["evaluation:survey"] = Case(url("evaluation:survey", _survey_token), writes=True)
+MATRIX["evaluation:poster"] = Case(
+    url("evaluation:poster", _poster_code), writes=True,
+    post={"outsider": Allowed(302), "worker": Allowed(302)},
+)  # fmt: skip
+MATRIX["evaluation:my_results"] = Case(  # staff without a worker record: an empty page
+    url("evaluation:my_results"), {"anonymous": LOGIN}, writes=False
+)
+# The cycles' admin skeleton (evaluation/viewsets.py).
+for _view in ("index", "index_results"):
+    MATRIX[f"evaluation_cycles:{_view}"] = Case(url(f"evaluation_cycles:{_view}"), ADMIN_STAFF_ONLY)
+MATRIX["evaluation_cycles:add"] = Case(  # the outsider's add names the county: form errors
+    url("evaluation_cycles:add"), ADMIN_STAFF_ONLY, writes=True
+)
+for _view, _writes in [
+    ("edit", True), ("inspect", None), ("history", None), ("history_results", None),
+]:  # fmt: skip
+    MATRIX[f"evaluation_cycles:{_view}"] = Case(
+        url(f"evaluation_cycles:{_view}", lambda ctx: _evaluation(ctx).pk), ADMIN_COUNTY_OBJECT,
+        writes=_writes,
     )  # fmt: skip
 
 
