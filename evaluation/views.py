@@ -75,7 +75,7 @@ REFUSALS = {
         410,
     ),
 }
-ENTERED = (_("您已评价过"), _("感谢您的参与！同一部手机只能评价一次。"), 200)
+ENTERED = (_("您已评价过"), _("感谢您的参与！您已在这部手机上完成了评价。"), 200)
 
 
 def _refused(request, state: TokenState, cycle: Cycle | None = None, *, page=None):
@@ -214,7 +214,7 @@ def poster(request, code: str):
     earlier_state = services.state_of(earlier, now=now) if earlier else None
     if earlier_state == TokenState.USED:
         return _refused(request, TokenState.USED, cycle, page=ENTERED)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(
             request,
             "evaluation/poster.html",
