@@ -3,11 +3,11 @@
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_ratelimit.core import is_ratelimited
 
 from workforce.models import Worker
 
@@ -23,15 +23,13 @@ VERIFY_WINDOW = 60  # seconds
 
 def _over_limit(request) -> bool:
     """Count a lookup from the client's address; return whether it is over the limit."""
-    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.add(key, 1, timeout=VERIFY_WINDOW):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=VERIFY_WINDOW)
-        return False
-    return count > VERIFY_LIMIT
+    return is_ratelimited(
+        request,
+        group="certificates.verify",
+        key="ip",
+        rate=(VERIFY_LIMIT, VERIFY_WINDOW),
+        increment=True,
+    )
 
 
 def _too_many(request):

@@ -16,7 +16,7 @@ from workforce.models import Posting, Worker, open_posting_q
 
 from . import rules
 from .choices import Grade, State, grade_label
-from .models import Answer, Assessment, Cycle, Invitation, Kind
+from .models import Answer, Assessment, Cycle, Invitation, Kind, Poster
 
 
 def kind_rules(kinds: Iterable[Kind]) -> list[rules.KindRule]:
@@ -124,11 +124,21 @@ def subject_of(assessment: Assessment) -> dict[str, str]:
 
 
 def invitation_by_token(token: str) -> Invitation | None:
+    """Return the invitation with ``token``, with what its survey page shows (one query)."""
     return (
         Invitation.objects.select_related(
-            "kind", "assessment__worker__federation", "assessment__cycle"
+            "kind__cycle", "assessment__worker__federation", "assessment__cycle"
         )
         .filter(token=token)
+        .first()
+    )
+
+
+def poster_by_code(code: str) -> Poster | None:
+    """Return the poster with ``code``, with what its entry page shows (one query)."""
+    return (
+        Poster.objects.select_related("kind__cycle", "assessment__worker__federation")
+        .filter(code=code)
         .first()
     )
 
@@ -218,6 +228,7 @@ def my_results(assessments: QuerySet[Assessment]) -> list[dict]:
             {
                 "assessment": assessment,
                 "grade": assessment.cycle.grade_label(assessment.grade),
+                "proposed": assessment.cycle.grade_label(assessment.proposed),
                 "kinds": [(kind, score.kinds[kind.pk]) for kind in kinds],
             }
         )

@@ -417,15 +417,7 @@ def open_poster_entry(*, code: str, now: dt.datetime) -> Invitation:
     if poster is None:
         raise EvaluationError(_("评价码无效。"))
     cycle = poster.kind.cycle
-    state = rules.token_state(
-        now=now,
-        valid_from=_day_start(cycle.opens_on),
-        valid_until=_day_start(cycle.closes_on + dt.timedelta(days=1)),
-        uses_left=1,
-        revoked=False,
-        collecting=cycle.state == State.COLLECTING,
-    )
-    if state != rules.TokenState.OPEN:
+    if entry_state(cycle, now=now) != rules.TokenState.OPEN:
         raise EvaluationError(_("本次评价不在收集期内。"))
     return Invitation.objects.create(
         kind=poster.kind,
@@ -438,6 +430,18 @@ def open_poster_entry(*, code: str, now: dt.datetime) -> Invitation:
             now + dt.timedelta(minutes=settings.EVALUATION_ENTRY_MINUTES),
             _day_start(cycle.closes_on + dt.timedelta(days=1)),
         ),
+    )
+
+
+def entry_state(cycle: Cycle, *, now: dt.datetime) -> rules.TokenState:
+    """Whether a poster of ``cycle`` issues tokens now: collecting, and within its dates."""
+    return rules.token_state(
+        now=now,
+        valid_from=_day_start(cycle.opens_on),
+        valid_until=_day_start(cycle.closes_on + dt.timedelta(days=1)),
+        uses_left=1,
+        revoked=False,
+        collecting=cycle.state == State.COLLECTING,
     )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
     path("", include("mentorship.urls")),
+    path("", include("evaluation.urls")),
 ]
 
 if settings.DEBUG:

@@ -631,6 +631,54 @@ for _name, _args in [
     )  # fmt: skip
 
 
+# Social evaluation (evaluation/urls.py, evaluation/viewsets.py), built on the county's cycle,
+# collecting answers today, with an invitation and ``ctx.worker``'s poster. The survey pages are
+# public: everyone gets the page; a POST without answers stores nothing (a bad token: a 404 page,
+# tests/evaluation/test_public.py); the poster's POST gives anyone a token (its purpose).
+def _evaluation(ctx):
+    if not hasattr(ctx, "evaluation_cycle"):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from evaluation import services
+
+        by, today = ctx.users["county_staff"], timezone.localdate()
+        cycle = services.create_cycle(
+            by=by, federation=ctx.county, year=today.year, opens_on=today - dt.timedelta(days=1),
+            closes_on=today + dt.timedelta(days=30),
+        )  # fmt: skip
+        services.start_collecting(by=by, cycle=cycle)
+        assessment = cycle.assessments.get(worker=ctx.worker)
+        kind = cycle.kinds.get(channel="invitation", order=0)
+        (ctx.evaluation_invitation,) = services.issue_invitations(
+            by=by, kind=kind, assessment=assessment, contacts=[("用人单位", "")]
+        )
+        ctx.evaluation_poster = assessment.posters.get()
+        ctx.evaluation_cycle = cycle
+    return ctx.evaluation_cycle
+
+
+def _survey_token(ctx) -> str:
+    _evaluation(ctx)
+    return ctx.evaluation_invitation.token
+
+
+def _poster_code(ctx) -> str:
+    _evaluation(ctx)
+    return ctx.evaluation_poster.code
+
+
+MATRIX["evaluation:survey"] = Case(url("evaluation:survey", _survey_token), writes=True)
+MATRIX["evaluation:poster"] = Case(
+    url("evaluation:poster", _poster_code), writes=True,
+    post={"outsider": Allowed(302), "worker": Allowed(302)},
+)  # fmt: skip
+MATRIX["evaluation:my_results"] = Case(  # staff without a worker record: an empty page
+    url("evaluation:my_results"), {"anonymous": LOGIN}, writes=False
+)
+
+
 def _mentoring(county) -> dict:
     """Return a county pairing (mentor and apprentice are not ``worker``) with a goal, a log
     awaiting the mentor and a pending extension."""

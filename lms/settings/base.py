@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "mentorship.context_processors.mentoring",
+                "lms.nav.personal_nav",
             ],
         },
     },
@@ -190,6 +190,10 @@ SITE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
 EVALUATION_ENTRY_MINUTES = 120
 EVALUATION_ENTRY_RATE_PER_ADDRESS = os.environ.get("EVALUATION_ENTRY_RATE_PER_ADDRESS", "10/h")
 EVALUATION_ENTRY_RATE_PER_POSTER = os.environ.get("EVALUATION_ENTRY_RATE_PER_POSTER", "200/h")
+# Where django-ratelimit reads the client's address (its key "ip"): REMOTE_ADDR by default.
+# Behind a reverse proxy every client has the proxy's address: name the header the proxy sets
+# (and overwrites), e.g. HTTP_X_REAL_IP, or all clients share one limit.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 
 # Rate limits and other counters live in the cache: with several server processes or hosts it
 # must be shared, so production sets REDIS_URL (without it each process counts alone).

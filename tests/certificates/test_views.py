@@ -103,6 +103,8 @@ def test_verify_by_serial(client, certificate, django_assert_max_num_queries):
         assert response.status_code == 404 and "未找到" in response.content.decode()
 
 
+# Frozen: django-ratelimit counts in fixed windows, and the lookups must fall in one of them.
+@time_machine.travel(dt.datetime(2030, 5, 1, 12, tzinfo=dt.UTC), tick=False)
 def test_verify_is_throttled_per_address(client, certificate):
     url = _verify_url(certificate)
     for _ in range(VERIFY_LIMIT):

@@ -1,0 +1,36 @@
+"""Personal links (lms/nav.py): the apps' providers, in one list, for signed-in users only."""
+
+from types import SimpleNamespace
+
+from django.contrib.auth.models import AnonymousUser
+
+from evaluation.nav import evaluation_links
+from lms import nav
+from mentorship.nav import mentoring_links
+
+
+def test_the_apps_register_their_links_once_in_app_order(monkeypatch):
+    assert nav._providers == [mentoring_links, evaluation_links]
+    monkeypatch.setattr(nav, "_providers", list(nav._providers))
+    nav.register_personal_links(mentoring_links)  # ready() run again
+    assert nav._providers == [mentoring_links, evaluation_links]
+
+
+def test_signed_out_runs_no_provider(monkeypatch, db, django_assert_num_queries):
+    called = []
+    monkeypatch.setattr(nav, "_providers", [lambda user: called.append(user) or []])
+    with django_assert_num_queries(0):
+        assert nav.personal_links(AnonymousUser()) == []
+        assert nav.personal_links(None) == []
+    assert not called
+
+
+def test_the_links_are_read_only_when_shown(monkeypatch):
+    called = []
+    link = nav.Link("我的", "/me/")
+    monkeypatch.setattr(nav, "_providers", [lambda user: called.append(user) or [link]])
+    request = SimpleNamespace(user=SimpleNamespace(is_authenticated=True))
+    context = nav.personal_nav(request)
+    assert not called
+    assert list(context["personal_nav"]) == [link]
+    assert called == [request.user]
