@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from certificates.rendering import html_to_pdf, qr_uri
@@ -25,13 +26,8 @@ STYLESHEET = Path(settings.BASE_DIR) / "static_src" / "evaluation" / "printing.c
 
 
 def poster_url(code: str) -> str:
-    """Return the public entry a poster's QR code opens.
-
-    Until the public pages (evaluation/urls.py, the URL name "evaluation:poster") are merged,
-    the path is written out here, in this one place:
-    ``f"{settings.SITE_URL}{reverse('evaluation:poster', args=[code])}"`` replaces it.
-    """
-    return f"{settings.SITE_URL}/survey/p/{code}/"
+    """Return the public entry a poster's QR code opens."""
+    return f"{settings.SITE_URL}{reverse('evaluation:poster', args=[code])}"
 
 
 @dataclass(frozen=True)

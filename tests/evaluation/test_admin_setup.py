@@ -10,11 +10,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from evaluation import notifications, services
+from evaluation import services
 from evaluation.choices import Channel, State
 from evaluation.models import Answer, Cycle, Invitation, Item, Kind, Poster
 from tests.conftest import login
@@ -22,19 +21,6 @@ from tests.evaluation.conftest import IN_WINDOW, answer, kinds_of, make_cycle
 from tests.factories import PostingFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def survey_route(monkeypatch):
-    """Build survey links by hand until the public pages (evaluation/urls.py) are merged."""
-    try:
-        reverse("evaluation:survey", args=["x"])
-    except NoReverseMatch:
-        monkeypatch.setattr(
-            notifications,
-            "survey_url",
-            lambda invitation: f"{settings.SITE_URL}/survey/{invitation.token}/",
-        )
 
 
 @pytest.fixture

@@ -8,30 +8,16 @@ their query counts do not grow with the number of workers.
 import io
 
 import pytest
-from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from pypdf import PdfReader
 
-from evaluation import notifications, printing, services
+from evaluation import printing, services
 from evaluation.models import Invitation, Poster
 from tests.conftest import login
 from tests.evaluation.conftest import kinds_of, make_cycle
 from tests.factories import PostingFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def survey_route(monkeypatch):
-    """Build survey links by hand until the public pages (evaluation/urls.py) are merged."""
-    try:
-        reverse("evaluation:survey", args=["x"])
-    except NoReverseMatch:
-        monkeypatch.setattr(
-            notifications,
-            "survey_url",
-            lambda invitation: f"{settings.SITE_URL}/survey/{invitation.token}/",
-        )
 
 
 def pages(pdf: bytes) -> list[str]:
