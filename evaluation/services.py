@@ -481,7 +481,9 @@ def submit_answer(
     of the same one-use token finds it used (``TokenRefused``) and stores nothing.
     """
     with transaction.atomic():
-        found = Invitation.objects.filter(token=token).values_list("pk", flat=True).first()
+        # order_by("pk"): Meta.ordering would join four tables to order one row.
+        found = Invitation.objects.filter(token=token).order_by("pk").values_list("pk", flat=True)
+        found = found.first()
         if found is None:
             raise TokenRefused(rules.TokenState.UNKNOWN)
         invitation = lock(Invitation.objects.select_related("kind__cycle"), found)
