@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from functools import partial
 
 from django.conf import settings
 from django.utils import timezone
@@ -119,7 +120,7 @@ def _answer_all(ctx, cycle: Cycle, rng, bands: dict[int, tuple[str, float]], fir
             count = kind.min_answers + rng.choice(
                 (0, 0, 1) if kind.min_answers < 10 else (0, 1, 2, 4)
             )
-            value = lambda kind=kind: _value(rng, band, kind, quality)  # noqa: E731
+            value = partial(_value, rng, band, kind, quality)
             if kind.channel == Channel.INVITATION:
                 issued = services.issue_invitations(
                     by=ctx.by, kind=kind, assessment=assessment,

@@ -5,6 +5,7 @@ Scores are always computed from the answers with one grouped query per set of cy
 the snapshot taken when collecting closes (``Assessment.score``).
 """
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -130,6 +131,27 @@ def invitation_by_token(token: str) -> Invitation | None:
         )
         .filter(token=token)
         .first()
+    )
+
+
+def reminders_due(cycle: Cycle, *, now: dt.datetime, every_days: int) -> QuerySet[Invitation]:
+    """Return the invitations to remind now: emailed, with an address, unanswered and open,
+    and emailed last (first email or reminder) at least ``every_days`` days ago."""
+    quiet_since = now - dt.timedelta(days=every_days)
+    return (
+        Invitation.objects.filter(
+            kind__cycle=cycle,
+            source=Invitation.Source.ISSUED,
+            revoked=False,
+            uses_left__gt=0,
+            sent_at__isnull=False,
+            valid_from__lte=now,
+            valid_until__gt=now,
+        )
+        .exclude(email="")
+        .filter(
+            Q(reminded_at__isnull=True, sent_at__lte=quiet_since) | Q(reminded_at__lte=quiet_since)
+        )
     )
 
 

@@ -54,9 +54,7 @@ def snapshot() -> dict:
     }
 
 
-def test_demo_steps_build_both_cycles_and_are_idempotent(
-    city_staff, county, other_county, workers
-):
+def test_demo_steps_build_both_cycles_and_are_idempotent(city_staff, county, other_county, workers):
     ctx = context(city_staff, county, other_county, workers)
     for step in demo.DEMO_STEPS:
         step(ctx)

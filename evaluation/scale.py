@@ -1,0 +1,219 @@
+"""Social evaluation at scale: the "evaluation" step of ``manage.py generate_scale_data``.
+
+One cycle of this year per federation that hires workers (the county-level federations and
+their parks), covering its active workers, with the policy's default kinds and questionnaires
+(用人单位 40, 服务企业 30, 服务对象 30; at least 1 / 3 / 10 answers). Collecting ran for the 28
+days before yesterday; two cycles in three are confirmed, the rest are being scored. Each worker
+has about 15.5 answers (at size M: 19,400 covered workers, about 300,000 answers; other sizes in
+proportion): one or two from the employing unit, three or four from enterprises, ten to twelve
+from served workers — and one worker in twenty has fewer than ten of those, so their score is
+incomplete. Each answer's item levels are drawn around the worker's own quality, so scores
+spread over every grade.
+
+Like the other scale steps it writes with ``bulk_create``, past the services (see
+``generate_scale_data``), but keeps their rules: the scores and proposals are those of
+``evaluation/rules.py`` (the 优秀 cap, ties at its boundary left to staff while scoring),
+a confirmed cycle has every worker graded (an incomplete score or a tie graded 合格 by staff,
+with a reason where it differs from the proposal), and each issued invitation that led to an
+answer is spent (``uses_left`` 0) without any link to it. Poster entries (one-use tokens given
+to browsers) are not generated: they carry nothing the screens read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils import timezone
+
+from workforce.models import Federation, Worker
+
+from . import rules
+from .choices import DEFAULT_KINDS, Channel, Grade, Scale, State
+from .models import Answer, Assessment, Cycle, Invitation, Item, Kind, Poster
+
+BATCH = 5000
+CONFIRMED_SHARE = 2 / 3  # of the cycles; the rest are being scored
+SHORT_SHARE = 0.05  # of the workers: fewer served-worker answers than the minimum
+ADJUSTED_SHARE = 0.01  # of the workers of a confirmed cycle: a grade lowered with a reason
+LEVELS = (100, 85, 70, 50, 30)
+COMMENTS = ("服务热情，解决问题及时。", "希望多到企业走访。", "政策讲解清楚。", "办事公道。")
+
+
+def _extra(rng: random.Random, kind_order: int) -> int:
+    """Answers beyond a kind's minimum: 1-2 employing units, 3-4 enterprises, 10-12 served."""
+    if kind_order == 0:
+        return rng.random() < 0.1
+    if kind_order == 1:
+        return rng.random() < 0.15
+    return rng.choice((0, 1, 1, 2))
+
+
+def _level(rng: random.Random, quality: float) -> int:
+    """Draw one item's level for a worker whose mean level index is ``quality`` (0 best)."""
+    index = min(4, max(0, round(rng.gauss(quality, 0.8))))
+    return LEVELS[index]
+
+
+def _add_cycle(data, federation: Federation, workers: list[Worker], opens, closes, state):
+    cycle = Cycle.objects.create(
+        federation=federation,
+        year=data.today.year,
+        name=f"{data.today.year}年度社会化工会工作者满意度评估",
+        opens_on=opens,
+        closes_on=closes,
+        state=state,
+        excellent_min=Decimal(90),
+        pass_min=Decimal(70),
+        basic_min=Decimal(60),
+        excellent_share_percent=15,
+        confirmed_at=timezone.now() if state == State.CONFIRMED else None,
+    )
+    kinds = []
+    for order, (name, weight, minimum, channel, items) in enumerate(DEFAULT_KINDS):
+        kind = Kind.objects.create(
+            cycle=cycle, name=str(name), weight=weight, min_answers=minimum, channel=channel,
+            order=order,
+        )  # fmt: skip
+        kind.item_list = Item.objects.bulk_create(
+            Item(kind=kind, text=str(text), weight=w, scale=Scale.LEVELS, order=n)
+            for n, (text, w) in enumerate(items)
+        )
+        kinds.append(kind)
+    assessments = Assessment.objects.bulk_create(
+        (Assessment(cycle=cycle, worker=worker) for worker in workers), batch_size=BATCH
+    )
+    return cycle, kinds, assessments
+
+
+def _answers(rng, cycle, kinds, assessments, counts) -> dict[int, dict[int, tuple]]:
+    """Return the answers, the spent invitations and each worker's tallies."""
+    answers, invitations = [], []
+    tallies: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
+    scores: dict[tuple, Decimal] = {}  # (kind, levels) -> answer score
+    days = (cycle.closes_on - cycle.opens_on).days
+    valid_from = timezone.make_aware(dt.datetime.combine(cycle.opens_on, dt.time.min))
+    valid_until = timezone.make_aware(
+        dt.datetime.combine(cycle.closes_on + dt.timedelta(days=1), dt.time.min)
+    )
+    for assessment in assessments:
+        quality = rng.triangular(0, 2.6, 1.1)
+        short = rng.random() < SHORT_SHARE
+        for kind in kinds:
+            n = kind.min_answers + _extra(rng, kind.order)
+            if short and kind.channel == Channel.POSTER:
+                n = rng.randint(6, kind.min_answers - 1)
+            total = Decimal(0)
+            for _n in range(n):
+                levels = tuple(_level(rng, quality) for _item in kind.item_list)
+                key = (kind.pk, levels)
+                if key not in scores:
+                    weights = [item.weight for item in kind.item_list]
+                    scores[key] = rules.answer_score(list(zip(weights, levels, strict=True)))
+                score = scores[key]
+                total += score
+                answers.append(
+                    Answer(
+                        kind=kind,
+                        assessment=assessment,
+                        values={str(i.pk): v for i, v in zip(kind.item_list, levels, strict=True)},
+                        score=score,
+                        comment=rng.choice(COMMENTS) if rng.random() < 0.05 else "",
+                        submitted_on=cycle.opens_on + dt.timedelta(days=rng.randint(0, days)),
+                    )
+                )
+            tallies[assessment.pk][kind.pk] = (n, total / n)
+            if kind.channel == Channel.INVITATION:
+                unused = rng.random() < 0.05  # an invitee who never answered
+                invitations += [
+                    Invitation(
+                        kind=kind,
+                        assessment=assessment,
+                        token=secrets.token_urlsafe(16),
+                        source=Invitation.Source.ISSUED,
+                        contact="用人单位工会" if kind.order == 0 else f"企业工会{k + 1}",
+                        uses_left=1 if k == n else 0,
+                        valid_from=valid_from,
+                        valid_until=valid_until,
+                        sent_at=valid_from,
+                    )
+                    for k in range(n + unused)
+                ]
+        if len(answers) >= BATCH:
+            Answer.objects.bulk_create(answers, batch_size=BATCH)
+            counts["answers"] += len(answers)
+            answers = []
+    Answer.objects.bulk_create(answers, batch_size=BATCH)
+    counts["answers"] += len(answers)
+    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
+    counts["invitations"] += len(invitations)
+    return tallies
+
+
+def _grade(rng, cycle: Cycle, kinds, assessments, tallies) -> None:
+    """Score and propose as ``close_collecting`` does; confirm as staff would."""
+    rule_kinds = [rules.KindRule(kind.pk, kind.weight, kind.min_answers) for kind in kinds]
+    scores = {a.pk: rules.weighted_score(rule_kinds, tallies[a.pk]) for a in assessments}
+    cap = rules.excellent_cap(len(assessments), cycle.excellent_share_percent)
+    bands = rules.Bands(cycle.excellent_min, cycle.pass_min, cycle.basic_min)
+    proposals = rules.propose_grades({pk: s.total for pk, s in scores.items()}, bands, cap)
+    confirmed = cycle.state == State.CONFIRMED
+    for assessment in assessments:
+        score, proposal = scores[assessment.pk], proposals[assessment.pk]
+        assessment.score, assessment.complete = score.total, score.complete
+        assessment.proposed, assessment.tie = proposal.grade, proposal.tie
+        assessment.grade = None if proposal.tie else proposal.grade
+        if confirmed and assessment.grade is None:
+            assessment.grade = Grade.PASS
+            if proposal.grade != Grade.PASS:
+                assessment.reason = "评价数不足，参照平时考核评定。"
+        elif confirmed and assessment.grade == Grade.PASS and rng.random() < ADJUSTED_SHARE:
+            assessment.grade, assessment.reason = Grade.BASIC, "年内未按时报送工作台账。"
+    Assessment.objects.bulk_update(
+        assessments, ["score", "complete", "proposed", "tie", "grade", "reason"], batch_size=BATCH
+    )
+
+
+def add_evaluation(data) -> None:
+    """Add a scored or confirmed cycle, with answers, per federation of the scale-test city."""
+    rng = random.Random(data.rng.randrange(2**32))
+    closes = data.today - dt.timedelta(days=1)
+    opens = closes - dt.timedelta(days=28)
+    covered: dict[int, list[Worker]] = defaultdict(list)
+    for worker in data.workers:
+        if worker.status == Worker.Status.ACTIVE and worker.hire_date < opens:
+            covered[worker.federation_id].append(worker)
+    counts: dict[str, int] = defaultdict(int)
+    for number, federation in enumerate(data.federations):
+        workers = covered.get(federation.pk)
+        if not workers:
+            continue
+        state = State.SCORING if number % 3 == 2 else State.CONFIRMED
+        cycle, kinds, assessments = _add_cycle(data, federation, workers, opens, closes, state)
+        tallies = _answers(rng, cycle, kinds, assessments, counts)
+        _grade(rng, cycle, kinds, assessments, tallies)
+        posters = [
+            Poster(kind=kind, assessment=assessment, code=secrets.token_urlsafe(16))
+            for kind in kinds
+            if kind.channel == Channel.POSTER
+            for assessment in assessments
+        ]
+        Poster.objects.bulk_create(posters, batch_size=BATCH)
+        counts["cycles"] += 1
+        counts["assessments"] += len(assessments)
+    data.counts["evaluation cycles"] = counts["cycles"]
+    data.counts["assessments"] = counts["assessments"]
+    data.counts["answers"] = counts["answers"]
+    data.counts["invitations"] = counts["invitations"]
+
+
+def remove_evaluation(root: Federation) -> None:
+    """Delete the cycles of the scale-test city under ``root`` (for ``--replace``)."""
+    Cycle.objects.filter(federation__path__startswith=root.path).delete()
+
+
+# For ``generate_scale_data``: (name, add, remove), run after the workforce steps.
+SCALE_STEPS = [("evaluation", add_evaluation, remove_evaluation)]
