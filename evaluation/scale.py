@@ -22,11 +22,13 @@ to browsers) are not generated: they carry nothing the screens read.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import secrets
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from workforce.models import Federation, Worker
@@ -58,7 +60,31 @@ def _level(rng: random.Random, quality: float) -> int:
     return LEVELS[index]
 
 
-def _add_cycle(data, federation: Federation, workers: list[Worker], opens, closes, state):
+def _insert(model, fields: list[str], rows: list[tuple]) -> int:
+    """Insert ``rows`` (values already adapted to the database) with plain ``executemany``."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+    return len(rows)
+
+
+class _Adapted(dict):
+    """Values adapted for the database once each (few distinct scores, days and levels)."""
+
+    def __init__(self, adapt):
+        super().__init__()
+        self.adapt = adapt
+
+    def __missing__(self, key):
+        self[key] = value = self.adapt(key)
+        return value
+
+
+def _add_cycle(data, federation: Federation, opens, closes, state) -> tuple[Cycle, list[Kind]]:
     cycle = Cycle.objects.create(
         federation=federation,
         year=data.today.year,
@@ -83,86 +109,43 @@ def _add_cycle(data, federation: Federation, workers: list[Worker], opens, close
             for n, (text, w) in enumerate(items)
         )
         kinds.append(kind)
-    assessments = Assessment.objects.bulk_create(
-        (Assessment(cycle=cycle, worker=worker) for worker in workers), batch_size=BATCH
-    )
-    return cycle, kinds, assessments
+    return cycle, kinds
 
 
-def _answers(rng, cycle, kinds, assessments, counts) -> dict[int, dict[int, tuple]]:
-    """Return the answers, the spent invitations and each worker's tallies."""
-    answers, invitations = [], []
-    tallies: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
-    scores: dict[tuple, Decimal] = {}  # (kind, levels) -> answer score
-    days = (cycle.closes_on - cycle.opens_on).days
-    valid_from = timezone.make_aware(dt.datetime.combine(cycle.opens_on, dt.time.min))
-    valid_until = timezone.make_aware(
-        dt.datetime.combine(cycle.closes_on + dt.timedelta(days=1), dt.time.min)
-    )
-    for assessment in assessments:
+def _draw(rng, kinds: list[Kind], covered: int, answer_of: _Adapted) -> tuple[list, list]:
+    """Draw each covered worker's answers: [(kind id, answer key, when, comment)] per
+    worker, and their tallies {kind id: (answers, mean score)}."""
+    drawn, tallies = [], []
+    for _index in range(covered):
         quality = rng.triangular(0, 2.6, 1.1)
         short = rng.random() < SHORT_SHARE
+        answers, tally = [], {}
         for kind in kinds:
             n = kind.min_answers + _extra(rng, kind.order)
             if short and kind.channel == Channel.POSTER:
                 n = rng.randint(6, kind.min_answers - 1)
             total = Decimal(0)
             for _n in range(n):
-                levels = tuple(_level(rng, quality) for _item in kind.item_list)
-                key = (kind.pk, levels)
-                if key not in scores:
-                    weights = [item.weight for item in kind.item_list]
-                    scores[key] = rules.answer_score(list(zip(weights, levels, strict=True)))
-                score = scores[key]
-                total += score
-                answers.append(
-                    Answer(
-                        kind=kind,
-                        assessment=assessment,
-                        values={str(i.pk): v for i, v in zip(kind.item_list, levels, strict=True)},
-                        score=score,
-                        comment=rng.choice(COMMENTS) if rng.random() < 0.05 else "",
-                        submitted_on=cycle.opens_on + dt.timedelta(days=rng.randint(0, days)),
-                    )
-                )
-            tallies[assessment.pk][kind.pk] = (n, total / n)
-            if kind.channel == Channel.INVITATION:
-                unused = rng.random() < 0.05  # an invitee who never answered
-                invitations += [
-                    Invitation(
-                        kind=kind,
-                        assessment=assessment,
-                        token=secrets.token_urlsafe(16),
-                        source=Invitation.Source.ISSUED,
-                        contact="用人单位工会" if kind.order == 0 else f"企业工会{k + 1}",
-                        uses_left=1 if k == n else 0,
-                        valid_from=valid_from,
-                        valid_until=valid_until,
-                        sent_at=valid_from,
-                    )
-                    for k in range(n + unused)
-                ]
-        if len(answers) >= BATCH:
-            Answer.objects.bulk_create(answers, batch_size=BATCH)
-            counts["answers"] += len(answers)
-            answers = []
-    Answer.objects.bulk_create(answers, batch_size=BATCH)
-    counts["answers"] += len(answers)
-    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
-    counts["invitations"] += len(invitations)
-    return tallies
+                key = (kind.pk, tuple(_level(rng, quality) for _item in kind.item_list))
+                total += answer_of[key][0]
+                comment = rng.choice(COMMENTS) if rng.random() < 0.05 else ""
+                answers.append((kind.pk, key, rng.random(), comment))
+            tally[kind.pk] = (n, total / n)
+        drawn.append(answers)
+        tallies.append(tally)
+    return drawn, tallies
 
 
-def _grade(rng, cycle: Cycle, kinds, assessments, tallies) -> None:
+def _grade(rng, cycle: Cycle, kinds, assessments: list[Assessment], tallies: list) -> None:
     """Score and propose as ``close_collecting`` does; confirm as staff would."""
     rule_kinds = [rules.KindRule(kind.pk, kind.weight, kind.min_answers) for kind in kinds]
-    scores = {a.pk: rules.weighted_score(rule_kinds, tallies[a.pk]) for a in assessments}
+    scores = [rules.weighted_score(rule_kinds, tally) for tally in tallies]
     cap = rules.excellent_cap(len(assessments), cycle.excellent_share_percent)
     bands = rules.Bands(cycle.excellent_min, cycle.pass_min, cycle.basic_min)
-    proposals = rules.propose_grades({pk: s.total for pk, s in scores.items()}, bands, cap)
+    proposals = rules.propose_grades(dict(enumerate(s.total for s in scores)), bands, cap)
     confirmed = cycle.state == State.CONFIRMED
-    for assessment in assessments:
-        score, proposal = scores[assessment.pk], proposals[assessment.pk]
+    for index, assessment in enumerate(assessments):
+        score, proposal = scores[index], proposals[index]
         assessment.score, assessment.complete = score.total, score.complete
         assessment.proposed, assessment.tie = proposal.grade, proposal.tie
         assessment.grade = None if proposal.tie else proposal.grade
@@ -172,16 +155,36 @@ def _grade(rng, cycle: Cycle, kinds, assessments, tallies) -> None:
                 assessment.reason = "评价数不足，参照平时考核评定。"
         elif confirmed and assessment.grade == Grade.PASS and rng.random() < ADJUSTED_SHARE:
             assessment.grade, assessment.reason = Grade.BASIC, "年内未按时报送工作台账。"
-    Assessment.objects.bulk_update(
-        assessments, ["score", "complete", "proposed", "tie", "grade", "reason"], batch_size=BATCH
-    )
 
 
 def add_evaluation(data) -> None:
     """Add a scored or confirmed cycle, with answers, per federation of the scale-test city."""
     rng = random.Random(data.rng.randrange(2**32))
+    ops = connection.ops
     closes = data.today - dt.timedelta(days=1)
     opens = closes - dt.timedelta(days=28)
+    days = (closes - opens).days + 1
+    valid_from = timezone.make_aware(dt.datetime.combine(opens, dt.time.min))
+    valid_until = timezone.make_aware(dt.datetime.combine(closes + dt.timedelta(1), dt.time.min))
+    sent, now = (
+        ops.adapt_datetimefield_value(valid_from),
+        ops.adapt_datetimefield_value(timezone.now()),
+    )
+    until = ops.adapt_datetimefield_value(valid_until)
+    day_of = _Adapted(lambda offset: ops.adapt_datefield_value(opens + dt.timedelta(days=offset)))
+    items_of: dict[int, list[Item]] = {}  # kind id -> its items
+    # (kind id, its items' levels) -> (score, adapted score, values as JSON)
+    answer_of = _Adapted(
+        lambda key: (
+            score := rules.answer_score(
+                [(i.weight, level) for i, level in zip(items_of[key[0]], key[1], strict=True)]
+            ),
+            ops.adapt_decimalfield_value(score, 5, 2),
+            json.dumps(
+                {str(i.pk): level for i, level in zip(items_of[key[0]], key[1], strict=True)}
+            ),
+        )
+    )
     covered: dict[int, list[Worker]] = defaultdict(list)
     for worker in data.workers:
         if worker.status == Worker.Status.ACTIVE and worker.hire_date < opens:
@@ -192,22 +195,49 @@ def add_evaluation(data) -> None:
         if not workers:
             continue
         state = State.SCORING if number % 3 == 2 else State.CONFIRMED
-        cycle, kinds, assessments = _add_cycle(data, federation, workers, opens, closes, state)
-        tallies = _answers(rng, cycle, kinds, assessments, counts)
+        cycle, kinds = _add_cycle(data, federation, opens, closes, state)
+        items_of.update((kind.pk, kind.item_list) for kind in kinds)
+        drawn, tallies = _draw(rng, kinds, len(workers), answer_of)
+        assessments = [Assessment(cycle=cycle, worker=worker) for worker in workers]
         _grade(rng, cycle, kinds, assessments, tallies)
-        posters = [
-            Poster(kind=kind, assessment=assessment, code=secrets.token_urlsafe(16))
-            for kind in kinds
-            if kind.channel == Channel.POSTER
-            for assessment in assessments
-        ]
-        Poster.objects.bulk_create(posters, batch_size=BATCH)
+        assessments = Assessment.objects.bulk_create(assessments, batch_size=BATCH)
+        answers, invitations, posters = [], [], []
+        for assessment, worker_answers in zip(assessments, drawn, strict=True):
+            per_kind: dict[int, int] = defaultdict(int)
+            for kind_id, key, when, comment in worker_answers:
+                _score, score, values = answer_of[key]
+                day = day_of[int(when * days)]
+                answers.append((kind_id, assessment.pk, values, score, comment, day))
+                per_kind[kind_id] += 1
+            for kind in kinds:
+                if kind.channel == Channel.POSTER:
+                    posters.append((kind.pk, assessment.pk, secrets.token_urlsafe(16)))
+                elif kind.channel == Channel.INVITATION:
+                    n = per_kind[kind.pk]
+                    unused = rng.random() < 0.05  # an invitee who never answered
+                    contact = "用人单位工会" if kind.order == 0 else "企业工会"
+                    invitations += [
+                        (kind.pk, assessment.pk, secrets.token_urlsafe(16), "issued", contact,
+                         "", int(k == n), sent, until, False, sent, None, 0, now)
+                        for k in range(n + unused)
+                    ]  # fmt: skip
+        counts["answers"] += _insert(
+            Answer, ["kind", "assessment", "values", "score", "comment", "submitted_on"], answers
+        )
+        counts["invitations"] += _insert(Invitation, INVITATION_FIELDS, invitations)
+        _insert(Poster, ["kind", "assessment", "code"], posters)
         counts["cycles"] += 1
         counts["assessments"] += len(assessments)
     data.counts["evaluation cycles"] = counts["cycles"]
     data.counts["assessments"] = counts["assessments"]
     data.counts["answers"] = counts["answers"]
     data.counts["invitations"] = counts["invitations"]
+
+
+INVITATION_FIELDS = [
+    "kind", "assessment", "token", "source", "contact", "email", "uses_left", "valid_from",
+    "valid_until", "revoked", "sent_at", "reminded_at", "reminders", "created_at",
+]  # fmt: skip
 
 
 def remove_evaluation(root: Federation) -> None:
