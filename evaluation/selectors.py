@@ -162,9 +162,10 @@ def city_scoring(paths: list[str], *, year: int | None = None) -> CityScoring:
         .values_list("pk", "cycle_id", "worker_id", "worker__name", "proposed", "grade")
     )
     counts = _tallies(Answer.objects.filter(kind__cycle_id__in=ids))
-    postings = Posting.objects.filter(
-        open_posting_q(), worker__assessments__cycle_id__in=ids
-    ).values_list("worker_id", "unit__name")
+    covered = Assessment.objects.filter(cycle_id__in=ids).values("worker_id")
+    postings = Posting.objects.filter(open_posting_q(), worker_id__in=covered).values_list(
+        "worker_id", "unit__name"
+    )
     units = dict(postings)
     rows = [
         CityRow(
