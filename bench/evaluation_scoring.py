@@ -4,7 +4,7 @@ Run: ``.venv/bin/python bench/evaluation_scoring.py`` (SQLite in ``var/bench.sql
 ``DATABASE_URL=postgres://...``. Migrates the database and, if the size-M scale city is missing,
 generates it with ``generate_scale_data --size M``; if that city has no evaluation cycles (it was
 generated before the evaluation step existed), this script adds them with that step
-(``evaluation/scale.py``: a cycle per federation, about 300,000 answers).
+(``evaluation/scale.py``: a cycle per federation, about 292,000 answers).
 
 The selector side is ``evaluation.selectors.city_scoring``: the scoring table of every cycle of
 the city at once (five queries: cycles, kinds, assessments with the workers' names, the grouped
