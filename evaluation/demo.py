@@ -134,14 +134,15 @@ def _answer_all(ctx, cycle: Cycle, rng, bands: dict[int, tuple[str, float]], fir
                     now = _moment(rng, first, last)
                     entry = services.open_poster_entry(code=posters[assessment.pk], now=now)
                     _submit(rng, entry.token, kind, now, value)
-            else:  # scored by staff (none among the default kinds)
+            else:  # scored by staff (none among the default kinds): one score
                 services.record_staff_score(by=ctx.by, assessment=assessment, kind=kind, score=80)
+                count = 1
             answers += count
     ctx.count(_("评价"), answers)
     ctx.count(_("评价邀请"), invitations)
 
 
-def _bands(ctx, cycle: Cycle, rng, persona: Worker | None) -> dict[int, tuple[str, float]]:
+def _bands(cycle: Cycle, rng, persona: Worker | None) -> dict[int, tuple[str, float]]:
     """Decide who scores 优秀 (the demo worker first, within the cap), 基本合格 and 合格."""
     assessments = list(cycle.assessments.select_related("worker").order_by("worker__id_number"))
     cap = rules.excellent_cap(len(assessments), cycle.excellent_share_percent)
@@ -170,7 +171,7 @@ def _confirmed_cycle(ctx: DemoContext, code: str, year: int, persona: Worker | N
         return  # nobody to evaluate (a tiny demo): the cycle stays a draft
     cycle = services.start_collecting(by=ctx.by, cycle=cycle)
     rng = ctx.rng("evaluation", code, year)
-    _answer_all(ctx, cycle, rng, _bands(ctx, cycle, rng, persona), opens, closes)
+    _answer_all(ctx, cycle, rng, _bands(cycle, rng, persona), opens, closes)
     cycle = services.close_collecting(by=ctx.by, cycle=cycle)
     # Staff decide whatever the scores leave open (none with these answers, but be safe).
     for assessment in cycle.assessments.filter(grade__isnull=True):
@@ -253,7 +254,7 @@ def add_cycles(ctx: DemoContext) -> None:
             _collecting_cycle(ctx, code, current, persona)
 
 
-def survey_links(token: str | None = None, code: str | None = None) -> str:
+def public_url(token: str | None = None, code: str | None = None) -> str:
     """Return the public address of an invitation (``token``) or a poster entry (``code``)."""
     # Until evaluation/urls.py is merged: reverse("evaluation:survey", args=[token]) and
     # reverse("evaluation:poster", args=[code]) give these paths.
@@ -291,13 +292,13 @@ def report_links(ctx: DemoContext) -> None:
         ctx.add_link(
             _("评价问卷（%(kind)s评价%(name)s，一次有效）")
             % {"kind": unused.kind.name, "name": name},
-            survey_links(token=unused.token),
+            public_url(token=unused.token),
         )
     poster = Poster.objects.filter(assessment=assessment).first()
     if poster is not None and now.date() <= assessment.cycle.closes_on:
         ctx.add_link(
             _("%(name)s的评价海报（服务对象扫码评价）") % {"name": name},
-            survey_links(code=poster.code),
+            public_url(code=poster.code),
         )
 
 
