@@ -5,6 +5,7 @@ Scores are always computed from the answers with one grouped query per set of cy
 the snapshot taken when collecting closes (``Assessment.score``).
 """
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,15 +34,22 @@ def cap_of(cycle: Cycle, covered: int) -> int:
 
 def tallies(assessments: QuerySet[Assessment]) -> dict[int, dict[int, tuple[int, Decimal]]]:
     """Return {assessment id: {kind id: (answers, mean score)}} in one grouped query."""
+    return _tallies(Answer.objects.filter(assessment__in=assessments))
+
+
+def _tallies(answers: QuerySet[Answer]) -> dict[int, dict[int, tuple[int, Decimal]]]:
     rows = (
-        Answer.objects.filter(assessment__in=assessments)
-        .order_by()
+        answers.order_by()
         .values_list("assessment_id", "kind_id")
         .annotate(n=Count("pk"), mean=Avg("score"))
     )
     result: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
     for assessment_id, kind_id, n, mean in rows:
-        result[assessment_id][kind_id] = (n, Decimal(str(mean)))
+        # Both backends give a Decimal (SQLite's float through Django's 15-digit converter).
+        result[assessment_id][kind_id] = (
+            n,
+            mean if isinstance(mean, Decimal) else Decimal(str(mean)),
+        )
     return result
 
 
@@ -110,6 +118,71 @@ def scoring_table(cycle: Cycle) -> ScoringTable:
     return table
 
 
+@dataclass(slots=True)
+class CityRow:
+    """A covered worker in the city-wide scoring table, as plain values."""
+
+    assessment_id: int
+    cycle_id: int
+    worker_id: int
+    name: str
+    unit: str
+    score: rules.Score
+    proposed: int | None
+    grade: int | None
+
+
+@dataclass
+class CityScoring:
+    cycles: list[Cycle]
+    kinds: dict[int, list[Kind]]  # cycle id -> its kinds
+    rows: list[CityRow]  # by federation, then worker name
+
+
+def city_scoring(paths: list[str], *, year: int | None = None) -> CityScoring:
+    """Every covered worker's score per kind and total, for all cycles under ``paths`` at once.
+
+    The scoring table of a whole city (an overview or an export across counties): five
+    queries whatever the number of cycles and workers — cycles, kinds, the assessments with
+    the workers' names, the grouped answers, the open postings. Rows are plain values: at
+    20,000 workers, building model instances would cost more than the arithmetic.
+    """
+    cycles = Cycle.objects.under(paths).select_related("federation").order_by("federation__path")
+    if year is not None:
+        cycles = cycles.filter(year=year)
+    cycles = list(cycles)
+    ids = [cycle.pk for cycle in cycles]
+    kinds: dict[int, list[Kind]] = defaultdict(list)
+    for kind in Kind.objects.filter(cycle_id__in=ids).order_by("cycle_id", "order", "pk"):
+        kinds[kind.cycle_id].append(kind)
+    rule_kinds = {cycle_id: kind_rules(found) for cycle_id, found in kinds.items()}
+    assessments = (
+        Assessment.objects.filter(cycle_id__in=ids)
+        .order_by("cycle__federation__path", "cycle_id", "worker__name", "pk")
+        .values_list("pk", "cycle_id", "worker_id", "worker__name", "proposed", "grade")
+    )
+    counts = _tallies(Answer.objects.filter(kind__cycle_id__in=ids))
+    covered = Assessment.objects.filter(cycle_id__in=ids).values("worker_id")
+    postings = Posting.objects.filter(open_posting_q(), worker_id__in=covered).values_list(
+        "worker_id", "unit__name"
+    )
+    units = dict(postings)
+    rows = [
+        CityRow(
+            pk,
+            cycle_id,
+            worker_id,
+            name,
+            units.get(worker_id, ""),
+            rules.weighted_score(rule_kinds.get(cycle_id, []), counts.get(pk, {})),
+            proposed,
+            grade,
+        )
+        for pk, cycle_id, worker_id, name, proposed, grade in assessments
+    ]
+    return CityScoring(cycles, dict(kinds), rows)
+
+
 def subject_of(assessment: Assessment) -> dict[str, str]:
     """Whom a survey is about, as the public page shows it: name and unit, no ID number."""
     posting = (
@@ -131,6 +204,27 @@ def invitation_by_token(token: str) -> Invitation | None:
         )
         .filter(token=token)
         .first()
+    )
+
+
+def reminders_due(cycle: Cycle, *, now: dt.datetime, every_days: int) -> QuerySet[Invitation]:
+    """Return the invitations to remind now: emailed, with an address, unanswered and open,
+    and emailed last (first email or reminder) at least ``every_days`` days ago."""
+    quiet_since = now - dt.timedelta(days=every_days)
+    return (
+        Invitation.objects.filter(
+            kind__cycle=cycle,
+            source=Invitation.Source.ISSUED,
+            revoked=False,
+            uses_left__gt=0,
+            sent_at__isnull=False,
+            valid_from__lte=now,
+            valid_until__gt=now,
+        )
+        .exclude(email="")
+        .filter(
+            Q(reminded_at__isnull=True, sent_at__lte=quiet_since) | Q(reminded_at__lte=quiet_since)
+        )
     )
 
 

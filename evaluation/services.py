@@ -381,8 +381,6 @@ def send_invitations(*, by, cycle: Cycle, remind: bool = False) -> int:
     The first run sends to invitations never sent; a reminder goes to those sent but unused.
     Returns how many messages left.
     """
-    from . import notifications
-
     _require_staff(by, cycle)
     if remind:
         _require_state(cycle, State.COLLECTING)
@@ -392,9 +390,34 @@ def send_invitations(*, by, cycle: Cycle, remind: bool = False) -> int:
         kind__cycle=cycle, source=Invitation.Source.ISSUED, revoked=False, uses_left__gt=0
     ).exclude(email="")
     pending = pending.filter(sent_at__isnull=not remind)
-    invitations = list(pending.select_related("assessment__worker", "kind"))
+    return _send(cycle, pending, remind=remind, by=by, now=timezone.now())
+
+
+def remind_evaluators(*, cycle: Cycle, now: dt.datetime, every_days: int = 7) -> int:
+    """Remind the invitees of a collecting cycle who have not answered, at most every few days.
+
+    The reminders of ``manage.py remind_evaluators``, which cron runs with nobody signed in: it
+    acts as the system, so no permission is checked and the audit entry carries no user (as
+    ``notify_mentoring`` does). Only invitations staff have emailed once are reminded
+    (``selectors.reminders_due``); the first email stays the staff's decision.
+    """
+    if cycle.state != State.COLLECTING:
+        return 0
+    return _send(
+        cycle,
+        selectors.reminders_due(cycle, now=now, every_days=every_days),
+        remind=True,
+        by=None,
+        now=now,
+    )
+
+
+def _send(cycle: Cycle, pending, *, remind: bool, by, now: dt.datetime) -> int:
+    """Email ``pending`` invitations, then record who got one; return how many left."""
+    from . import notifications
+
+    invitations = list(pending.select_related("assessment__worker", "kind").order_by("pk"))
     sent = notifications.send_invitations(invitations, remind=remind)
-    now = timezone.now()
     with transaction.atomic():
         if remind:
             for invitation in sent:
@@ -485,7 +508,9 @@ def submit_answer(
     of the same one-use token finds it used (``TokenRefused``) and stores nothing.
     """
     with transaction.atomic():
-        found = Invitation.objects.filter(token=token).values_list("pk", flat=True).first()
+        # order_by("pk"): Meta.ordering would join four tables to order one row.
+        found = Invitation.objects.filter(token=token).order_by("pk").values_list("pk", flat=True)
+        found = found.first()
         if found is None:
             raise TokenRefused(rules.TokenState.UNKNOWN)
         invitation = lock(Invitation.objects.select_related("kind__cycle"), found)

@@ -17,8 +17,9 @@ Adding demo data for a later feature: write ``<yourapp>/demo.py`` with a module-
 ``DEMO_STEPS = [my_step, ...]``. ``discover_steps()`` runs them after the workforce steps, in
 ``INSTALLED_APPS`` order. A step is ``def my_step(ctx: DemoContext) -> None``; it can use
 ``ctx.by`` (the acting admin), ``ctx.federations`` (by code), ``ctx.units`` (by federation code
-and name), ``ctx.workers`` (by ID number), ``ctx.today``, ``ctx.count(...)`` for the summary
-and ``ctx.add_account(...)`` for a persona of its own.
+and name), ``ctx.workers`` (by ID number), ``ctx.today``, ``ctx.count(...)`` for the summary,
+``ctx.add_account(...)`` for a persona of its own and ``ctx.add_link(label, url)`` for an
+address the command prints at the end (every run, so look it up, do not only create it).
 """
 
 from __future__ import annotations
@@ -412,6 +413,7 @@ class DemoContext:
     workers: dict[str, Worker] = field(default_factory=dict)
     accounts: list[DemoAccount] = field(default_factory=list)
     created: Counter[str] = field(default_factory=Counter)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, absolute URL)
     timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
     _plans: list[WorkerPlan] | None = field(default=None, init=False, repr=False)
 
@@ -448,6 +450,10 @@ class DemoContext:
             self.count("passwords reset")
         account = DemoAccount(role, user.get_username(), password, scope, created, order)
         self.accounts.append(account)
+
+    def add_link(self, label: str, url: str) -> None:
+        """List an address worth opening (a survey to answer, say) below the accounts."""
+        self.links.append((label, url))
 
 
 DemoStep = Callable[[DemoContext], None]

@@ -185,3 +185,9 @@ class Command(BaseCommand):
                     "可运行 load_demo_data --reset-passwords 改回演示密码。"
                 )
             )
+        if ctx.links:
+            self.stdout.write("")
+            self.stdout.write(_("演示链接（在手机上打开时，SITE_URL 须是手机能访问的地址）："))
+            width = max(_width(label) for label, _url in ctx.links)
+            for label, url in ctx.links:
+                self.stdout.write(f"{_pad(label, width)}  {url}")
