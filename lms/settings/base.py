@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "certificates",
     "mentorship",
     "evaluation",
+    "awards",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
