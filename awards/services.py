@@ -296,10 +296,10 @@ def ineligibility(
 
 
 def _clean_categories(categories, worker: Worker) -> list[str]:
-    chosen = {c for c in categories if c in Category.values and c != Category.FEMALE}
+    chosen = {str(c) for c in categories if c in Category.values and c != Category.FEMALE}
     if worker.gender == Worker.Gender.FEMALE:
-        chosen.add(Category.FEMALE)  # from the roster, not a flag staff set
-    return sorted(chosen)
+        chosen.add(Category.FEMALE.value)  # from the roster, not a flag staff set
+    return sorted(str(category) for category in chosen)
 
 
 def nominate(
@@ -505,6 +505,7 @@ def file_objection(
     *, nomination: Nomination, name: str, phone: str, content: str, attachment=None, today: dt.date
 ) -> Objection:
     """Anyone files an objection under their real name during the notice window (public)."""
+    nomination = Nomination.objects.select_related("campaign").get(pk=nomination.pk)
     campaign = nomination.campaign
     if nomination.state != State.NOTICE:
         raise AwardsError(_("该人选不在公示中。"))
