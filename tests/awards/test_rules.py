@@ -106,7 +106,8 @@ def _facts(**changes):
         ({"grades": {2024: P}}, ["没有 2025 年度的考核等次。"]),
         ({"grades": {2025: B}}, ["2025 年度考核等次低于合格。"]),
         ({"honours": [("五一劳动奖章", Level.CITY)]}, ["已获得同级或更高级别的五一劳动奖章。"]),
-        ({"honours": [("五一劳动奖章", Level.PROVINCIAL)]}, ["已获得同级或更高级别的五一劳动奖章。"]),
+        ({"honours": [("五一劳动奖章", Level.PROVINCIAL)]},
+         ["已获得同级或更高级别的五一劳动奖章。"]),
         ({"honours": [("五一劳动奖章", Level.COUNTY)]}, []),  # a lower level does not bar
         ({"honours": [("优秀工会工作者", Level.NATIONAL)]}, []),  # another award
         ({"already_nominated": True}, ["已在本次评选中被推荐。"]),
