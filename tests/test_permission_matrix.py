@@ -33,7 +33,9 @@ from wagtail.admin.viewsets import viewsets
 
 from workforce.models import PolicyParameters
 
-OUR_APPS = ("home", "workforce", "courses", "certificates", "mentorship", "evaluation", "lms")
+OUR_APPS = (
+    "home", "workforce", "courses", "certificates", "mentorship", "evaluation", "awards", "lms",
+)  # fmt: skip
 PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
 LOGIN = "login"
 ADMIN_DENIED = "admin-denied"  # a non-staff user in the Wagtail admin: sent to the admin login
@@ -468,6 +470,69 @@ for _view in ("inspect", "history", "history_results"):
     MATRIX[f"evaluation_cycles:{_view}"] = Case(
         url(f"evaluation_cycles:{_view}", lambda ctx: _cycle(ctx).pk), ADMIN_COUNTY_OBJECT
     )
+
+# Awards review screens (awards/review_views.py), built on a campaign run by the county with
+# a nominee of its park on notice and an open objection with an attachment: the city and the
+# county reach them, the outsider gets a 404 on every one, GET or POST.
+
+
+def _awards_review(ctx):
+    if not hasattr(ctx, "awards_campaign"):
+        import datetime as dt
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from awards import services as awards
+        from awards.choices import Level
+        from tests.factories import WorkerFactory, confirmed_grade, make_federation
+        from workforce.models import Federation
+
+        today, staff = dt.date(2026, 4, 10), ctx.users["county_staff"]
+        park = make_federation(
+            "评先园区工会", "PXYQ", parent=ctx.county, level=Federation.Level.PARK
+        )
+        nominee = WorkerFactory(federation=park, name="评先人选")
+        confirmed_grade(nominee, 2024, 20)
+        confirmed_grade(nominee, 2025, 20)
+        award = awards.create_award(
+            by=ctx.users["city_staff"], name="优秀工会工作者", level=Level.COUNTY
+        )
+        campaign = awards.create_campaign(
+            by=staff, award=award, year=2026, federation=ctx.county, total_places=10,
+            nominate_from=dt.date(2026, 4, 1), nominate_until=dt.date(2026, 4, 30),
+        )  # fmt: skip
+        allocation = awards.allocate(by=staff, campaign=campaign, federation=park, places=1)
+        nomination = awards.nominate(
+            by=staff, allocation=allocation, worker=nominee, categories=["frontline"],
+            deeds="事迹", summary="摘要", unit_opinion="同意", today=today,
+        )  # fmt: skip
+        awards.submit(by=staff, nomination=nomination, today=today)
+        awards.review(by=staff, nomination=nomination, outcome="pass", comment="通过")
+        awards.start_notice(by=staff, campaign=campaign, today=today)
+        upload = SimpleUploadedFile("异议.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+        ctx.awards_campaign = campaign
+        ctx.awards_nomination = nomination
+        ctx.awards_objection = awards.file_objection(
+            nomination=nomination, name="甲", phone="1", content="异议", attachment=upload,
+            today=today,
+        )  # fmt: skip
+    return ctx
+
+
+MATRIX["awards_review:index"] = Case(url("awards_review:index"), ADMIN_STAFF_ONLY)
+MATRIX["awards_objections:index"] = Case(url("awards_objections:index"), ADMIN_STAFF_ONLY)
+MATRIX["awards_quota:index"] = Case(url("awards_quota:index"), ADMIN_STAFF_ONLY)
+for _name, _pk, _writes in [
+    ("awards_review:campaign", lambda ctx: _awards_review(ctx).awards_campaign.pk, None),
+    ("awards_review:review", lambda ctx: _awards_review(ctx).awards_nomination.pk, True),
+    ("awards_review:notice", lambda ctx: _awards_review(ctx).awards_campaign.pk, True),
+    ("awards_review:approve", lambda ctx: _awards_review(ctx).awards_campaign.pk, True),
+    ("awards_review:export", lambda ctx: _awards_review(ctx).awards_campaign.pk, False),
+    ("awards_review:notice_pdf", lambda ctx: _awards_review(ctx).awards_campaign.pk, False),
+    ("awards_objections:handle", lambda ctx: _awards_review(ctx).awards_objection.pk, True),
+    ("awards_objections:attachment", lambda ctx: _awards_review(ctx).awards_objection.pk, False),
+]:
+    MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT, writes=_writes)
 
 # Wagtail's admin page views for the county's course ``ctx.course`` (courses/wagtail_hooks.py
 # guards them all): staff of the county or the city work on it, the outsider gets a 404 on
