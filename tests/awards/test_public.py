@@ -185,6 +185,7 @@ def test_query_counts_do_not_grow_with_nominees(
     client, django_assert_max_num_queries, city_staff, county_staff, campaign, allocation,
     county, unit, nomination,
 ):  # fmt: skip
+    services.update_campaign(by=city_staff, campaign=campaign, total_places=60)  # 6 reserved
     services.change_allocation(by=city_staff, allocation=allocation, places=6)
     _through_review(city_staff, county_staff, nomination)
     services.start_notice(by=city_staff, campaign=campaign, today=NOTICE_DAY)
@@ -204,6 +205,7 @@ def test_query_counts_do_not_grow_with_nominees(
     services.start_notice(by=city_staff, campaign=campaign, today=NOTICE_DAY)
     with time_machine.travel(IN_WINDOW):
         assert client.get(notice_url).content.decode().count('class="card nominee"') == 5
+        assert "<dd>5</dd>" in client.get(urls[0]).content.decode()
         for url in urls:
             with django_assert_max_num_queries(4):
                 assert client.get(url).status_code == 200
