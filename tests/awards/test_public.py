@@ -132,7 +132,7 @@ def test_bad_input_shows_field_errors_and_stores_nothing(
 def test_after_the_window_the_form_is_closed_and_a_post_stores_nothing(client, on_notice):
     with time_machine.travel(AFTER):
         page = client.get(_objection_url(on_notice))
-        assert "不在公示期内" in page.content.decode() and "<form method=\"post\" enc" not in (
+        assert "不在公示期内" in page.content.decode() and '<form method="post" enc' not in (
             page.content.decode()
         )
         notice = client.get(reverse("awards:notice", args=[on_notice.campaign_id]))
