@@ -33,7 +33,7 @@ from evaluation import services as evaluation_services
 from evaluation.choices import Grade
 from evaluation.models import Cycle
 from workforce.demo import DemoContext
-from workforce.models import Worker
+from workforce.models import Federation, Worker
 
 from . import selectors, services
 from .choices import Bound, Category, Level
@@ -108,8 +108,9 @@ def ensure_grades(ctx: DemoContext) -> None:
     confirmed grade of last year.
     """
     year = ctx.today.year - 1
+    federations = _fresh_federations(ctx)
     for code in COUNTIES:
-        federation = ctx.federations.get(code)
+        federation = federations.get(code)
         if federation is None or Cycle.objects.filter(federation=federation, year=year).exists():
             continue
         if not Worker.objects.active().filter(federation=federation).exists():
@@ -136,9 +137,7 @@ def _eligible(ctx: DemoContext, campaign: Campaign, code: str, today: dt.date) -
     """Return the county's workers who may be nominated, the longest-serving first."""
     persona = _persona(ctx)
     workers = (
-        Worker.objects.active()
-        .filter(federation=ctx.federations[code])
-        .order_by("hire_date", "id_number")
+        Worker.objects.active().filter(federation__code=code).order_by("hire_date", "id_number")
     )
     return [
         worker
@@ -253,10 +252,18 @@ def _past_winner(ctx, campaign, award, candidates: list[Worker], today: dt.date)
     raise AssertionError("a past winner was nominated")  # the rule is broken
 
 
+def _fresh_federations(ctx: DemoContext) -> dict[str, Federation]:
+    # Read the tree paths again: adding federations in code order (treebeard's node_order_by)
+    # moves the siblings added before, so the objects built on the first run hold stale paths.
+    wanted = [ctx.federations[code].pk for code in (CITY, *COUNTIES) if code in ctx.federations]
+    return {f.code: f for f in Federation.objects.filter(pk__in=wanted)}
+
+
 def add_campaign(ctx: DemoContext) -> None:
     """Add this year's 五一劳动奖章 campaign and play its nominations (see the module docstring)."""
-    city = ctx.federations.get(CITY)
-    if city is None or not all(code in ctx.federations for code in COUNTIES):
+    federations = _fresh_federations(ctx)
+    city = federations.get(CITY)
+    if city is None or not all(code in federations for code in COUNTIES):
         return
     award = Award.objects.filter(name=AWARD, level=Level.CITY).first()
     if award is None:
@@ -284,7 +291,7 @@ def add_campaign(ctx: DemoContext) -> None:
         allocations[code, label] = services.allocate(
             by=ctx.by,
             campaign=campaign,
-            federation=ctx.federations[code],
+            federation=federations[code],
             places=places,
             label=label,
         )
