@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
     path("", include("mentorship.urls")),
+    path("", include("awards.urls")),
 ]
 
 if settings.DEBUG:

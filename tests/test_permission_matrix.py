@@ -649,6 +649,58 @@ for _name, _args in [
     )  # fmt: skip
 
 
+# The public notice of awards (awards/views.py): no login, the same for every persona. Built on
+# a county nominee ``_notice_nomination(ctx)`` put on notice today; a POST of the county body
+# is an incomplete objection (form errors), so nothing is stored.
+def _notice_nomination(ctx):
+    if not hasattr(ctx, "notice_nomination"):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from awards import services
+        from awards.choices import Level
+        from tests.factories import confirmed_grade
+
+        city_staff, county_staff = ctx.users["city_staff"], ctx.users["county_staff"]
+        award = services.create_award(by=city_staff, name="五一劳动奖章", level=Level.CITY)
+        campaign = services.create_campaign(
+            by=city_staff, award=award, year=2026, federation=ctx.city, total_places=20,
+            nominate_from=dt.date(2026, 4, 1), nominate_until=dt.date(2026, 4, 30),
+        )  # fmt: skip
+        allocation = services.allocate(
+            by=city_staff, campaign=campaign, federation=ctx.county, places=2
+        )
+        confirmed_grade(ctx.worker, 2025, 20)
+        on = dt.date(2026, 4, 10)
+        nomination = services.nominate(
+            by=county_staff, allocation=allocation, worker=ctx.worker, categories=["frontline"],
+            deeds="事迹", summary="摘要", unit_opinion="同意推荐", today=on,
+        )  # fmt: skip
+        services.submit(by=county_staff, nomination=nomination, today=on)
+        services.review(by=city_staff, nomination=nomination, outcome="pass", comment="同意")
+        services.start_notice(by=city_staff, campaign=campaign, today=timezone.localdate())
+        ctx.notice_nomination = nomination
+    return ctx.notice_nomination
+
+
+MATRIX["awards:notice_index"] = Case(url("awards:notice_index"), writes=False)
+MATRIX["awards:notice"] = Case(
+    url("awards:notice", lambda ctx: _notice_nomination(ctx).campaign_id), writes=False
+)
+MATRIX["awards:objection"] = Case(
+    url(
+        "awards:objection",
+        lambda ctx: _notice_nomination(ctx).campaign_id,
+        lambda ctx: _notice_nomination(ctx).pk,
+    ),
+    writes=True,  # anyone may object; the county body lacks a phone and content: form errors
+)
+MATRIX["awards:objection_received"] = Case(  # nothing filed in this session: to the notice
+    url("awards:objection_received"), default=302, writes=False
+)
+
+
 def _mentoring(county) -> dict:
     """Return a county pairing (mentor and apprentice are not ``worker``) with a goal, a log
     awaiting the mentor and a pending extension."""

@@ -191,6 +191,9 @@ SITE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
 EVALUATION_ENTRY_MINUTES = 120
 EVALUATION_ENTRY_RATE_PER_ADDRESS = os.environ.get("EVALUATION_ENTRY_RATE_PER_ADDRESS", "10/h")
 EVALUATION_ENTRY_RATE_PER_POSTER = os.environ.get("EVALUATION_ENTRY_RATE_PER_POSTER", "200/h")
+# Awards (awards/views.py): how many objections to a public notice (公示) one address may send
+# (a django-ratelimit rate, as above).
+AWARDS_OBJECTION_RATE = os.environ.get("AWARDS_OBJECTION_RATE", "5/h")
 
 # Rate limits and other counters live in the cache: with several server processes or hosts it
 # must be shared, so production sets REDIS_URL (without it each process counts alone).
