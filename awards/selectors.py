@@ -40,12 +40,15 @@ class QuotaRow:
 def quota_rows(campaigns: QuerySet[Campaign], allocations: QuerySet[Allocation]) -> list[QuotaRow]:
     """Per federation with allocations: places allocated, held by nominations, approved.
 
-    Two grouped queries whatever the number of campaigns, federations and nominations.
+    Three queries whatever the number of campaigns, federations and nominations.
     """
-    allocations = allocations.filter(campaign__in=campaigns)
+    # The campaigns and federations first, as plain ids: the counts below then filter on
+    # them instead of evaluating the rights' subqueries again for every nomination.
+    campaign_ids = list(campaigns.order_by().values_list("pk", flat=True))
     rows: dict[int, QuotaRow] = {}
     for fid, name, short, path, places in (
-        allocations.order_by()
+        allocations.filter(campaign_id__in=campaign_ids)
+        .order_by()
         .values_list(
             "federation_id", "federation__name", "federation__short_name", "federation__path"
         )
@@ -53,7 +56,7 @@ def quota_rows(campaigns: QuerySet[Campaign], allocations: QuerySet[Allocation])
     ):
         rows[fid] = QuotaRow(fid, short or name, path, allocated=places)
     counts = (
-        Nomination.objects.filter(allocation__in=allocations)
+        Nomination.objects.filter(campaign_id__in=campaign_ids)
         .order_by()
         .values_list("allocation__federation_id")
         .annotate(
@@ -62,9 +65,8 @@ def quota_rows(campaigns: QuerySet[Campaign], allocations: QuerySet[Allocation])
         )
     )
     for fid, held, approved in counts:
-        row = rows.get(fid)
-        if row is not None:
-            row.nominated, row.approved = held, approved
+        if fid in rows:  # another county's allocation in a campaign the user does not run
+            rows[fid].nominated, rows[fid].approved = held, approved
     return sorted(rows.values(), key=lambda row: row.path)
 
 

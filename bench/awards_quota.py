@@ -111,7 +111,8 @@ def run_raw(sql: str, root_path: str) -> dict[int, tuple]:
 
 
 def run_selector(user) -> dict[int, tuple]:
-    user._managed_paths = None  # what a new request would do: look the rights up again
+    # The rights are looked up once (cached on the user), as the raw SQL is given the root's
+    # path: both time the counting within a scope, not the django-guardian lookup.
     rows = quota_rows(campaigns_for(user), allocations_for(user))
     return {row.federation_id: (row.allocated, row.nominated, row.approved) for row in rows}
 
