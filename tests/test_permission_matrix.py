@@ -534,6 +534,79 @@ for _name, _pk, _writes in [
 ]:
     MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT, writes=_writes)
 
+
+# Awards staff screens (awards/viewsets.py), built on the city's 2026 campaign with an
+# allocation to the county and the county's draft nomination (with its deeds attachment).
+
+
+def _award_campaign(ctx):
+    if not hasattr(ctx, "award_campaign"):
+        import datetime as dt
+
+        from awards import services
+        from awards.choices import Level
+
+        city_staff = ctx.users["city_staff"]
+        award = services.create_award(by=city_staff, name="五一劳动奖章", level=Level.CITY)
+        ctx.award_campaign = services.create_campaign(
+            by=city_staff, award=award, year=2026, federation=ctx.city, total_places=20,
+            nominate_from=dt.date(2026, 4, 1), nominate_until=dt.date(2026, 4, 30),
+        )  # fmt: skip
+        ctx.award_allocation = services.allocate(
+            by=city_staff, campaign=ctx.award_campaign, federation=ctx.county, places=2
+        )
+    return ctx.award_campaign
+
+
+def _award_allocation(ctx):
+    _award_campaign(ctx)
+    return ctx.award_allocation
+
+
+def _award_nomination(ctx):
+    if not hasattr(ctx, "award_nomination"):
+        import datetime as dt
+
+        from django.core.files.base import ContentFile
+
+        from awards import services
+        from tests.factories import WorkerFactory, confirmed_grade
+
+        nominee = WorkerFactory(federation=ctx.county, name="候选人", hire_date=dt.date(2020, 1, 1))
+        confirmed_grade(nominee, 2025, 20)
+        ctx.award_nomination = services.nominate(
+            by=ctx.users["county_staff"], allocation=_award_allocation(ctx), worker=nominee,
+            categories=["frontline"], deeds="事迹", summary="摘要", unit_opinion="同意",
+            today=dt.date(2026, 4, 10),
+        )  # fmt: skip
+        ctx.award_nomination.deeds_file.save("deeds.pdf", ContentFile(b"%PDF-1.4\n"))
+    return ctx.award_nomination
+
+
+for _namespace in ("awards_awards", "awards_campaigns", "awards_nominations", "awards_honours"):
+    for _view in ("index", "index_results"):
+        MATRIX[f"{_namespace}:{_view}"] = Case(url(f"{_namespace}:{_view}"), ADMIN_STAFF_ONLY)
+    # The outsider's add names the county's objects (or none): form errors, nothing saved.
+    MATRIX[f"{_namespace}:add"] = Case(url(f"{_namespace}:add"), ADMIN_STAFF_ONLY, writes=True)
+for _view, _pk, _writes in [
+    ("inspect", _award_campaign, None), ("history", _award_campaign, None),
+    ("history_results", _award_campaign, None), ("edit", _award_campaign, True),
+    ("constraints", _award_campaign, True), ("allocate", _award_campaign, True),
+    ("allocation", _award_allocation, True),
+]:  # fmt: skip
+    MATRIX[f"awards_campaigns:{_view}"] = Case(
+        url(f"awards_campaigns:{_view}", lambda ctx, _pk=_pk: _pk(ctx).pk),
+        ADMIN_COUNTY_OBJECT, writes=_writes,
+    )  # fmt: skip
+for _view, _writes in [
+    ("inspect", None), ("history", None), ("history_results", None), ("edit", True),
+    ("submit", True), ("withdraw", True), ("download", False),
+]:  # fmt: skip
+    MATRIX[f"awards_nominations:{_view}"] = Case(
+        url(f"awards_nominations:{_view}", lambda ctx: _award_nomination(ctx).pk),
+        ADMIN_COUNTY_OBJECT, writes=_writes,
+    )  # fmt: skip
+
 # Wagtail's admin page views for the county's course ``ctx.course`` (courses/wagtail_hooks.py
 # guards them all): staff of the county or the city work on it, the outsider gets a 404 on
 # every one, GET or POST. Lock, unlock and the page position take POST only; the course is
