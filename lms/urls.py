@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("mentorship.urls")),
     path("", include("evaluation.urls")),
+    path("", include("awards.urls")),
 ]
 
 if settings.DEBUG:

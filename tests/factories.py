@@ -224,3 +224,26 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
     score = 80
     submitted_on = dt.date(2026, 6, 1)
+
+
+def confirmed_grade(worker: Worker, year: int, grade: int, federation: Federation | None = None):
+    """Give ``worker`` a confirmed grade for ``year`` (a confirmed cycle of their federation)."""
+    from evaluation.choices import State
+    from evaluation.models import Assessment, Cycle
+
+    federation = federation or worker.federation
+    cycle, _created = Cycle.objects.get_or_create(
+        federation=federation,
+        year=year,
+        defaults={
+            "name": f"{year}年度考核",
+            "opens_on": dt.date(year, 11, 1),
+            "closes_on": dt.date(year, 11, 30),
+            "state": State.CONFIRMED,
+            "excellent_min": 90,
+            "pass_min": 70,
+            "basic_min": 60,
+            "excellent_share_percent": 15,
+        },
+    )
+    return Assessment.objects.create(cycle=cycle, worker=worker, grade=grade, proposed=grade)

@@ -33,7 +33,9 @@ from wagtail.admin.viewsets import viewsets
 
 from workforce.models import PolicyParameters
 
-OUR_APPS = ("home", "workforce", "courses", "certificates", "mentorship", "evaluation", "lms")
+OUR_APPS = (
+    "home", "workforce", "courses", "certificates", "mentorship", "evaluation", "awards", "lms",
+)  # fmt: skip
 PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
 LOGIN = "login"
 ADMIN_DENIED = "admin-denied"  # a non-staff user in the Wagtail admin: sent to the admin login
@@ -516,6 +518,142 @@ MATRIX["evaluation_cycles:scoring_export"] = Case(
 )
 MATRIX["evaluation_results:index"] = Case(url("evaluation_results:index"), ADMIN_STAFF_ONLY)
 
+# Awards review screens (awards/review_views.py), built on a campaign run by the county with
+# a nominee of its park on notice and an open objection with an attachment: the city and the
+# county reach them, the outsider gets a 404 on every one, GET or POST.
+
+
+def _awards_review(ctx):
+    if not hasattr(ctx, "awards_campaign"):
+        import datetime as dt
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from awards import services as awards
+        from awards.choices import Level
+        from tests.factories import WorkerFactory, confirmed_grade, make_federation
+        from workforce.models import Federation
+
+        today, staff = dt.date(2026, 4, 10), ctx.users["county_staff"]
+        park = make_federation(
+            "评先园区工会", "PXYQ", parent=ctx.county, level=Federation.Level.PARK
+        )
+        nominee = WorkerFactory(federation=park, name="评先人选")
+        confirmed_grade(nominee, 2024, 20)
+        confirmed_grade(nominee, 2025, 20)
+        award = awards.create_award(
+            by=ctx.users["city_staff"], name="优秀工会工作者", level=Level.COUNTY
+        )
+        campaign = awards.create_campaign(
+            by=staff, award=award, year=2026, federation=ctx.county, total_places=10,
+            nominate_from=dt.date(2026, 4, 1), nominate_until=dt.date(2026, 4, 30),
+        )  # fmt: skip
+        allocation = awards.allocate(by=staff, campaign=campaign, federation=park, places=1)
+        nomination = awards.nominate(
+            by=staff, allocation=allocation, worker=nominee, categories=["frontline"],
+            deeds="事迹", summary="摘要", unit_opinion="同意", today=today,
+        )  # fmt: skip
+        awards.submit(by=staff, nomination=nomination, today=today)
+        awards.review(by=staff, nomination=nomination, outcome="pass", comment="通过")
+        awards.start_notice(by=staff, campaign=campaign, today=today)
+        upload = SimpleUploadedFile("异议.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+        ctx.awards_campaign = campaign
+        ctx.awards_nomination = nomination
+        ctx.awards_objection = awards.file_objection(
+            nomination=nomination, name="甲", phone="1", content="异议", attachment=upload,
+            today=today,
+        )  # fmt: skip
+    return ctx
+
+
+MATRIX["awards_review:index"] = Case(url("awards_review:index"), ADMIN_STAFF_ONLY)
+MATRIX["awards_objections:index"] = Case(url("awards_objections:index"), ADMIN_STAFF_ONLY)
+MATRIX["awards_quota:index"] = Case(url("awards_quota:index"), ADMIN_STAFF_ONLY)
+for _name, _pk, _writes in [
+    ("awards_review:campaign", lambda ctx: _awards_review(ctx).awards_campaign.pk, None),
+    ("awards_review:review", lambda ctx: _awards_review(ctx).awards_nomination.pk, True),
+    ("awards_review:notice", lambda ctx: _awards_review(ctx).awards_campaign.pk, True),
+    ("awards_review:approve", lambda ctx: _awards_review(ctx).awards_campaign.pk, True),
+    ("awards_review:export", lambda ctx: _awards_review(ctx).awards_campaign.pk, False),
+    ("awards_review:notice_pdf", lambda ctx: _awards_review(ctx).awards_campaign.pk, False),
+    ("awards_objections:handle", lambda ctx: _awards_review(ctx).awards_objection.pk, True),
+    ("awards_objections:attachment", lambda ctx: _awards_review(ctx).awards_objection.pk, False),
+]:
+    MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT, writes=_writes)
+
+
+# Awards staff screens (awards/viewsets.py), built on the city's 2026 campaign with an
+# allocation to the county and the county's draft nomination (with its deeds attachment).
+
+
+def _award_campaign(ctx):
+    if not hasattr(ctx, "award_campaign"):
+        import datetime as dt
+
+        from awards import services
+        from awards.choices import Level
+
+        city_staff = ctx.users["city_staff"]
+        award = services.create_award(by=city_staff, name="五一劳动奖章", level=Level.CITY)
+        ctx.award_campaign = services.create_campaign(
+            by=city_staff, award=award, year=2026, federation=ctx.city, total_places=20,
+            nominate_from=dt.date(2026, 4, 1), nominate_until=dt.date(2026, 4, 30),
+        )  # fmt: skip
+        ctx.award_allocation = services.allocate(
+            by=city_staff, campaign=ctx.award_campaign, federation=ctx.county, places=2
+        )
+    return ctx.award_campaign
+
+
+def _award_allocation(ctx):
+    _award_campaign(ctx)
+    return ctx.award_allocation
+
+
+def _award_nomination(ctx):
+    if not hasattr(ctx, "award_nomination"):
+        import datetime as dt
+
+        from django.core.files.base import ContentFile
+
+        from awards import services
+        from tests.factories import WorkerFactory, confirmed_grade
+
+        nominee = WorkerFactory(federation=ctx.county, name="候选人", hire_date=dt.date(2020, 1, 1))
+        confirmed_grade(nominee, 2025, 20)
+        ctx.award_nomination = services.nominate(
+            by=ctx.users["county_staff"], allocation=_award_allocation(ctx), worker=nominee,
+            categories=["frontline"], deeds="事迹", summary="摘要", unit_opinion="同意",
+            today=dt.date(2026, 4, 10),
+        )  # fmt: skip
+        ctx.award_nomination.deeds_file.save("deeds.pdf", ContentFile(b"%PDF-1.4\n"))
+    return ctx.award_nomination
+
+
+for _namespace in ("awards_awards", "awards_campaigns", "awards_nominations", "awards_honours"):
+    for _view in ("index", "index_results"):
+        MATRIX[f"{_namespace}:{_view}"] = Case(url(f"{_namespace}:{_view}"), ADMIN_STAFF_ONLY)
+    # The outsider's add names the county's objects (or none): form errors, nothing saved.
+    MATRIX[f"{_namespace}:add"] = Case(url(f"{_namespace}:add"), ADMIN_STAFF_ONLY, writes=True)
+for _view, _pk, _writes in [
+    ("inspect", _award_campaign, None), ("history", _award_campaign, None),
+    ("history_results", _award_campaign, None), ("edit", _award_campaign, True),
+    ("constraints", _award_campaign, True), ("allocate", _award_campaign, True),
+    ("allocation", _award_allocation, True),
+]:  # fmt: skip
+    MATRIX[f"awards_campaigns:{_view}"] = Case(
+        url(f"awards_campaigns:{_view}", lambda ctx, _pk=_pk: _pk(ctx).pk),
+        ADMIN_COUNTY_OBJECT, writes=_writes,
+    )  # fmt: skip
+for _view, _writes in [
+    ("inspect", None), ("history", None), ("history_results", None), ("edit", True),
+    ("submit", True), ("withdraw", True), ("download", False),
+]:  # fmt: skip
+    MATRIX[f"awards_nominations:{_view}"] = Case(
+        url(f"awards_nominations:{_view}", lambda ctx: _award_nomination(ctx).pk),
+        ADMIN_COUNTY_OBJECT, writes=_writes,
+    )  # fmt: skip
+
 # Wagtail's admin page views for the county's course ``ctx.course`` (courses/wagtail_hooks.py
 # guards them all): staff of the county or the city work on it, the outsider gets a 404 on
 # every one, GET or POST. Lock, unlock and the page position take POST only; the course is
@@ -676,6 +814,58 @@ MATRIX["evaluation:poster"] = Case(
 )  # fmt: skip
 MATRIX["evaluation:my_results"] = Case(  # staff without a worker record: an empty page
     url("evaluation:my_results"), {"anonymous": LOGIN}, writes=False
+)
+
+
+# The public notice of awards (awards/views.py): no login, the same for every persona. Built on
+# a county nominee ``_notice_nomination(ctx)`` put on notice today; a POST of the county body
+# is an incomplete objection (form errors), so nothing is stored.
+def _notice_nomination(ctx):
+    if not hasattr(ctx, "notice_nomination"):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from awards import services
+        from awards.choices import Level
+        from tests.factories import confirmed_grade
+
+        city_staff, county_staff = ctx.users["city_staff"], ctx.users["county_staff"]
+        award = services.create_award(by=city_staff, name="五一劳动奖章", level=Level.CITY)
+        campaign = services.create_campaign(
+            by=city_staff, award=award, year=2026, federation=ctx.city, total_places=20,
+            nominate_from=dt.date(2026, 4, 1), nominate_until=dt.date(2026, 4, 30),
+        )  # fmt: skip
+        allocation = services.allocate(
+            by=city_staff, campaign=campaign, federation=ctx.county, places=2
+        )
+        confirmed_grade(ctx.worker, 2025, 20)
+        on = dt.date(2026, 4, 10)
+        nomination = services.nominate(
+            by=county_staff, allocation=allocation, worker=ctx.worker, categories=["frontline"],
+            deeds="事迹", summary="摘要", unit_opinion="同意推荐", today=on,
+        )  # fmt: skip
+        services.submit(by=county_staff, nomination=nomination, today=on)
+        services.review(by=city_staff, nomination=nomination, outcome="pass", comment="同意")
+        services.start_notice(by=city_staff, campaign=campaign, today=timezone.localdate())
+        ctx.notice_nomination = nomination
+    return ctx.notice_nomination
+
+
+MATRIX["awards:notice_index"] = Case(url("awards:notice_index"), writes=False)
+MATRIX["awards:notice"] = Case(
+    url("awards:notice", lambda ctx: _notice_nomination(ctx).campaign_id), writes=False
+)
+MATRIX["awards:objection"] = Case(
+    url(
+        "awards:objection",
+        lambda ctx: _notice_nomination(ctx).campaign_id,
+        lambda ctx: _notice_nomination(ctx).pk,
+    ),
+    writes=True,  # anyone may object; the county body lacks a phone and content: form errors
+)
+MATRIX["awards:objection_received"] = Case(  # nothing filed in this session: to the notice
+    url("awards:objection_received"), default=302, writes=False
 )
 
 

@@ -138,6 +138,12 @@ class PolicyParameters(models.Model):
     notice_working_days = models.PositiveIntegerField(
         _("公示期（工作日）"), null=True, blank=True, help_text=_("默认 5")
     )
+    award_min_service_years = models.PositiveIntegerField(
+        _("推荐评先最低工作年限"), null=True, blank=True, help_text=_("默认 2")
+    )
+    award_clean_grade_years = models.PositiveIntegerField(
+        _("推荐评先须无不合格等次的年数"), null=True, blank=True, help_text=_("默认 3")
+    )
     excellent_share_percent = models.PositiveIntegerField(
         _("优秀等次比例上限（%）"), null=True, blank=True, help_text=_("默认 15，不超过 20")
     )

@@ -32,6 +32,8 @@ class Policy:
     # §四.四 awards
     award_reserved_percent: int = 10
     notice_working_days: int = 5
+    award_min_service_years: int = 2  # the awards issue: "service at least N years"
+    award_clean_grade_years: int = 3  # the awards issue: "no 不合格 grade in the last N years"
     # §四.五 evaluation
     excellent_share_percent: int = 15
     grade_excellent_min: int = 90  # DOMAIN.md: 优秀 ≥ 90, 合格 ≥ 70, 基本合格 ≥ 60

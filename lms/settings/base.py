@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "certificates",
     "mentorship",
     "evaluation",
+    "awards",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -194,6 +195,9 @@ EVALUATION_ENTRY_RATE_PER_POSTER = os.environ.get("EVALUATION_ENTRY_RATE_PER_POS
 # Behind a reverse proxy every client has the proxy's address: name the header the proxy sets
 # (and overwrites), e.g. HTTP_X_REAL_IP, or all clients share one limit.
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# Awards (awards/views.py): how many objections to a public notice (公示) one address may send
+# (a django-ratelimit rate, as above).
+AWARDS_OBJECTION_RATE = os.environ.get("AWARDS_OBJECTION_RATE", "5/h")
 
 # Rate limits and other counters live in the cache: with several server processes or hosts it
 # must be shared, so production sets REDIS_URL (without it each process counts alone).

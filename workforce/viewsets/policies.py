@@ -86,6 +86,9 @@ _POLICY_PANELS = [
             FieldRowPanel(
                 [FieldPanel("award_reserved_percent"), FieldPanel("notice_working_days")]
             ),
+            FieldRowPanel(
+                [FieldPanel("award_min_service_years"), FieldPanel("award_clean_grade_years")]
+            ),
             FieldPanel("excellent_share_percent"),
             FieldRowPanel(
                 [
