@@ -4,10 +4,12 @@ links that work; a second run changes nothing."""
 import datetime as dt
 import io
 from collections import Counter
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import resolve
 from wagtail.models import ModelLogEntry
 
 from evaluation import demo, selectors, services
@@ -95,11 +97,16 @@ def test_demo_steps_build_both_cycles_and_are_idempotent(city_staff, county, oth
     # The links: an open invitation about the demo worker, and their poster.
     (survey_label, survey_url), (poster_label, poster_url) = ctx.links
     assert persona.name in survey_label and persona.name in poster_label
-    token = survey_url.removeprefix(f"{settings.SITE_URL}/survey/").removesuffix("/")
+    assert survey_url.startswith(settings.SITE_URL) and poster_url.startswith(settings.SITE_URL)
+    found = resolve(urlsplit(survey_url).path)
+    assert found.view_name == "evaluation:survey"
+    token = found.kwargs["token"]
     invitation = Invitation.objects.get(token=token)
     assert services.state_of(invitation, now=NOON) == TokenState.OPEN
     assert invitation.assessment.worker == persona
-    code = poster_url.removeprefix(f"{settings.SITE_URL}/survey/p/").removesuffix("/")
+    found = resolve(urlsplit(poster_url).path)
+    assert found.view_name == "evaluation:poster"
+    code = found.kwargs["code"]
     assert Poster.objects.get(code=code).assessment.cycle == this_year
 
     before = snapshot()
