@@ -1,7 +1,6 @@
 """What awards pages and other apps read: constraint checks, the quota dashboard, the notice,
 and the honours a worker holds."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -108,10 +107,3 @@ def honours_of(worker: Worker | int) -> list[Honour]:
     return list(
         Honour.objects.filter(worker_id=worker_id).select_related("award").order_by("-year")
     )
-
-
-def honours_by_worker(worker_ids) -> dict[int, list[Honour]]:
-    result: dict[int, list[Honour]] = defaultdict(list)
-    for honour in Honour.objects.filter(worker_id__in=list(worker_ids)).select_related("award"):
-        result[honour.worker_id].append(honour)
-    return dict(result)
