@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("mentorship.urls")),
     path("", include("evaluation.urls")),
     path("", include("awards.urls")),
+    path("", include("compensation.urls")),
 ]
 
 if settings.DEBUG:

@@ -156,6 +156,9 @@ class PolicyParameters(models.Model):
     grade_basic_min = models.PositiveIntegerField(
         _("基本合格分数线"), null=True, blank=True, help_text=_("默认 60")
     )
+    public_welfare_city_subsidy = models.PositiveIntegerField(
+        _("公益性岗位市级补助（元/人/年）"), null=True, blank=True, help_text=_("默认 500")
+    )
 
     class Meta:
         verbose_name = _("政策参数")

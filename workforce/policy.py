@@ -39,6 +39,8 @@ class Policy:
     grade_excellent_min: int = 90  # DOMAIN.md: 优秀 ≥ 90, 合格 ≥ 70, 基本合格 ≥ 60
     grade_pass_min: int = 70
     grade_basic_min: int = 60
+    # §五.二 pay and funds
+    public_welfare_city_subsidy: int = 500  # yuan per public-welfare post worker per year
 
 
 POLICY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Policy))

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mentorship",
     "evaluation",
     "awards",
+    "compensation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -100,6 +100,10 @@ _POLICY_PANELS = [
         ],
         heading=_("评先评优与考核（§四.四、§四.五）"),
     ),
+    MultiFieldPanel(
+        [FieldPanel("public_welfare_city_subsidy")],
+        heading=_("薪酬与经费（§五.二）"),
+    ),
 ]
 
 
