@@ -186,7 +186,7 @@ def next_change(
 def monthly_pay(
     level: int,
     rates: Mapping[int, Decimal],
-    allowances: Iterable[tuple[str, Decimal]],
+    allowances: Iterable[tuple[str, Decimal]],  # (qualification or "", monthly amount)
     *,
     qualification: str,
 ) -> Decimal | None:
