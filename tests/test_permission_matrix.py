@@ -34,7 +34,8 @@ from wagtail.admin.viewsets import viewsets
 from workforce.models import PolicyParameters
 
 OUR_APPS = (
-    "home", "workforce", "courses", "certificates", "mentorship", "evaluation", "awards", "lms",
+    "home", "workforce", "courses", "certificates", "mentorship", "evaluation", "awards",
+    "compensation", "lms",
 )  # fmt: skip
 PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
 LOGIN = "login"
@@ -105,6 +106,7 @@ MATRIX: dict[str, Case] = {
         url("workforce_staffing_report_xlsx"), expect=ADMIN_STAFF_ONLY, writes=False
     ),
     # training compliance (courses/compliance_views.py)
+    "compensation:my_pay": Case(url("compensation:my_pay"), {"anonymous": LOGIN}, writes=False),
     "courses:my_training": Case(
         url("courses:my_training"),
         expect={"worker": 200, "anonymous": LOGIN},
