@@ -153,13 +153,14 @@ def scheme_actions(scheme: PayScheme, user) -> list[Button]:
         return []
     return [
         Button(_("修改"), url=_url(SCHEMES, "edit", scheme), icon_name="edit", priority=10),
-        Button(_("添加岗位"), url=_url(SCHEMES, "post_add", scheme), icon_name="plus",
-               priority=20),
-        Button(_("添加薪酬标准"), url=_url(SCHEMES, "table_add", scheme), icon_name="plus",
-               priority=30),
-        Button(_("兼职工作补贴"), url=_url(SCHEMES, "subsidies", scheme), icon_name="edit",
-               priority=40),
-    ]  # fmt: skip
+        Button(_("添加岗位"), url=_url(SCHEMES, "post_add", scheme), icon_name="plus", priority=20),
+        Button(
+            _("添加薪酬标准"), url=_url(SCHEMES, "table_add", scheme), icon_name="plus", priority=30
+        ),
+        Button(
+            _("兼职工作补贴"), url=_url(SCHEMES, "subsidies", scheme), icon_name="edit", priority=40
+        ),
+    ]
 
 
 class ViewOnlyRedirectMixin:
@@ -314,12 +315,16 @@ class SchemeInspectView(ScopedInspectView):
                 (_("晋升一级所需年限"), scheme.years_per_step),
                 (_("提前晋级所需连续优秀年数"), scheme.excellent_run),
                 (_("提前晋级次数上限"), scheme.max_early_steps),
-                (_("学历视同工作年限（本科 / 硕士 / 博士）"),
-                 f"{scheme.bachelor_years} / {scheme.master_years} / {scheme.doctorate_years}"),
-                (_("职业资格加级（助理社会工作师 / 社会工作师 / 高级社会工作师）"),
-                 f"{scheme.assistant_levels} / {scheme.social_worker_levels} / "
-                 f"{scheme.senior_levels}"),
-            ],  # fmt: skip
+                (
+                    _("学历视同工作年限（本科 / 硕士 / 博士）"),
+                    f"{scheme.bachelor_years} / {scheme.master_years} / {scheme.doctorate_years}",
+                ),
+                (
+                    _("职业资格加级（助理社会工作师 / 社会工作师 / 高级社会工作师）"),
+                    f"{scheme.assistant_levels} / {scheme.social_worker_levels} / "
+                    f"{scheme.senior_levels}",
+                ),
+            ],
             posts=posts,
             tables=[
                 {
@@ -394,8 +399,12 @@ class PostEditView(SchemeActionView):
 
     def get_initial(self):
         post = self.object
-        return {"name": post.name, "lowest": post.lowest, "highest": post.highest,
-                "order": post.order}  # fmt: skip
+        return {
+            "name": post.name,
+            "lowest": post.lowest,
+            "highest": post.highest,
+            "order": post.order,
+        }
 
     def save(self, form) -> str:
         post = services.save_post(
@@ -498,26 +507,41 @@ class SchemeViewSet(ScopedModelViewSet):
     _numbers = [
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("years_per_step"), FieldPanel("excellent_run"),
-                               FieldPanel("max_early_steps")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("years_per_step"),
+                        FieldPanel("excellent_run"),
+                        FieldPanel("max_early_steps"),
+                    ]
+                ),
             ],
             heading=gettext_lazy("晋级"),
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("bachelor_years"), FieldPanel("master_years"),
-                               FieldPanel("doctorate_years")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("bachelor_years"),
+                        FieldPanel("master_years"),
+                        FieldPanel("doctorate_years"),
+                    ]
+                ),
             ],
             heading=gettext_lazy("学历视同工作年限"),
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("assistant_levels"), FieldPanel("social_worker_levels"),
-                               FieldPanel("senior_levels")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("assistant_levels"),
+                        FieldPanel("social_worker_levels"),
+                        FieldPanel("senior_levels"),
+                    ]
+                ),
             ],
             heading=gettext_lazy("职业资格加级（只计最高一项）"),
         ),
-    ]  # fmt: skip
+    ]
     edit_handler = ObjectList([FieldPanel("name"), *_numbers], base_form_class=SchemeForm)
     create_handler = ObjectList(
         [FieldPanel("federation"), FieldPanel("name"), *_numbers], base_form_class=SchemeCreateForm
@@ -782,9 +806,7 @@ class PlacementWorkerView(ScopedMixin, ActionFormView):
             suggestion=self.suggestion,
             suggested_post=post,
             suggested_on=on,
-            post_links=[
-                (p, f"?post={p.pk}&on={on.isoformat()}", p == post) for p in self.posts
-            ],
+            post_links=[(p, f"?post={p.pk}&on={on.isoformat()}", p == post) for p in self.posts],
             scheme_url=_url(SCHEMES, "inspect", self.scheme) if self.scheme else "",
             submit_button_label=_("定级") if not history else _("调整"),
         )
@@ -793,8 +815,9 @@ class PlacementWorkerView(ScopedMixin, ActionFormView):
     def save(self, form) -> str:
         data = form.cleaned_data
         reason = PlacementReason.ADJUST if self.history[0] else PlacementReason.INITIAL
-        placement = services.place_worker(by=self.request.user, worker=self.object, reason=reason,
-                                          **data)  # fmt: skip
+        placement = services.place_worker(
+            by=self.request.user, worker=self.object, reason=reason, **data
+        )
         return _("已将 %(name)s 定为%(placement)s，自 %(date)s 起执行。") % {
             "name": self.object.name,
             "placement": placement,
@@ -824,9 +847,12 @@ class PlacementViewSet(ScopedModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
-            add_url_name=None, edit_url_name=None, delete_url_name=None, history_url_name=None,
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            history_url_name=None,
             **kwargs,
-        )  # fmt: skip
+        )
 
     def get_urlpatterns(self):
         # Placements are history: added on a worker's page, never edited or deleted.
@@ -868,7 +894,9 @@ class StepRunIndexView(ScopedIndexView):
                 get_url=lambda r: _url(STEP_RUNS, "inspect", r),
                 sort_key="year",
             ),
-            Column("effective_from", label=_("执行日期"), accessor=lambda r: _date(r.effective_from)),
+            Column(
+                "effective_from", label=_("执行日期"), accessor=lambda r: _date(r.effective_from)
+            ),
             Column("proposed", label=_("待确认")),
             Column("confirmed", label=_("已确认")),
             Column("rejected", label=_("不予调整")),
@@ -929,9 +957,12 @@ class StepRunInspectView(ScopedInspectView):
             state=state,
             states=[
                 (state.value, state.label, counts.get(state, 0))
-                for state in (ProposalState.PROPOSED, ProposalState.CONFIRMED,
-                              ProposalState.REJECTED)
-            ],  # fmt: skip
+                for state in (
+                    ProposalState.PROPOSED,
+                    ProposalState.CONFIRMED,
+                    ProposalState.REJECTED,
+                )
+            ],
             proposed=counts.get(ProposalState.PROPOSED, 0),
             PROPOSED=ProposalState.PROPOSED,
             CONFIRMED=ProposalState.CONFIRMED,
@@ -950,8 +981,13 @@ class StepRunInspectView(ScopedInspectView):
         action, chosen = form.cleaned_data["action"], form.cleaned_data["proposals"]
         run = self.object
         if action == "refresh":
-            done = call_service(request, services.propose_steps, federation=run.federation,
-                                year=run.year, effective_from=run.effective_from)  # fmt: skip
+            done = call_service(
+                request,
+                services.propose_steps,
+                federation=run.federation,
+                year=run.year,
+                effective_from=run.effective_from,
+            )
             if done:
                 messages.success(request, _("已按当前记录刷新尚未处理的晋档建议。"))
             return redirect(request.get_full_path())
@@ -962,8 +998,9 @@ class StepRunInspectView(ScopedInspectView):
             return redirect(request.get_full_path())
         confirm = chosen if action == "confirm" else []
         reject = chosen if action == "reject" else []
-        if call_service(request, services.decide_proposals, run=run, confirm=confirm,
-                        reject=reject):  # fmt: skip
+        if call_service(
+            request, services.decide_proposals, run=run, confirm=confirm, reject=reject
+        ):
             if confirm:
                 message = _("已确认 %(n)d 条晋档，自 %(date)s 起执行。") % {
                     "n": len(confirm),
@@ -990,7 +1027,10 @@ class StepRunViewSet(ScopedModelViewSet):
     list_filter = ["year"]
     list_per_page = 50
     create_handler = ObjectList(
-        [FieldPanel("federation"), FieldRowPanel([FieldPanel("year"), FieldPanel("effective_from")])],
+        [
+            FieldPanel("federation"),
+            FieldRowPanel([FieldPanel("year"), FieldPanel("effective_from")]),
+        ],
         base_form_class=StepRunForm,
     )
     edit_handler = create_handler  # unused (no edit screen), but Wagtail builds a form class
@@ -999,9 +1039,7 @@ class StepRunViewSet(ScopedModelViewSet):
         return step_runs_for(user)
 
     def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            edit_url_name=None, delete_url_name=None, **kwargs
-        )
+        return super().get_common_view_kwargs(edit_url_name=None, delete_url_name=None, **kwargs)
 
     def get_urlpatterns(self):
         # A run changes through its proposals (its page) and by being run again (add).

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from compensation import services
 from compensation.choices import PlacementReason, ProposalState
 from compensation.models import PayScheme, PayTable, Placement, Post, StepProposal, SubsidyRate
-from tests.compensation.conftest import TODAY, rates
+from tests.compensation.conftest import rates
 from tests.conftest import login
 from tests.factories import WorkerFactory, make_federation
 
@@ -98,7 +98,8 @@ def test_outsider_cannot_create_a_scheme_for_the_county(client, outsider, county
 
 def test_city_staff_edit_the_scheme(client, city_staff, scheme):
     response = login(client, city_staff).post(
-        pay_url("schemes", "edit", scheme.pk), scheme_body(name="三岗十八级（2026）", senior_levels=4)
+        pay_url("schemes", "edit", scheme.pk),
+        scheme_body(name="三岗十八级（2026）", senior_levels=4),
     )
     assert response.status_code == 302
     scheme.refresh_from_db()
@@ -109,9 +110,14 @@ def test_county_staff_only_read_the_city_scheme(client, county_staff, scheme, po
     login(client, county_staff)
     page = html(client.get(pay_url("schemes", "inspect", scheme.pk)))
     assert "data-view-only" in page and "2150.00" in page
-    for view, pk in [("edit", scheme.pk), ("post_add", scheme.pk), ("table_add", scheme.pk),
-                     ("subsidies", scheme.pk), ("post_edit", posts["正职"].pk),
-                     ("table_edit", pay_table.pk)]:  # fmt: skip
+    for view, pk in [
+        ("edit", scheme.pk),
+        ("post_add", scheme.pk),
+        ("table_add", scheme.pk),
+        ("subsidies", scheme.pk),
+        ("post_edit", posts["正职"].pk),
+        ("table_edit", pay_table.pk),
+    ]:
         assert pay_url("schemes", view, pk) not in page
         response = client.get(pay_url("schemes", view, pk))  # the form: back to the scheme
         assert response["Location"] == pay_url("schemes", "inspect", scheme.pk)
@@ -131,9 +137,11 @@ def test_scheme_page_shows_numbers_posts_tables_and_subsidies(
     client, city_staff, scheme, posts, pay_table
 ):
     services.set_subsidies(
-        by=city_staff, scheme=scheme, effective_from=dt.date(2026, 1, 1),
+        by=city_staff,
+        scheme=scheme,
+        effective_from=dt.date(2026, 1, 1),
         yearly={30: Decimal("3000"), 20: Decimal("2400")},
-    )  # fmt: skip
+    )
     page = html(login(client, city_staff).get(pay_url("schemes", "inspect", scheme.pk)))
     assert "data-view-only" not in page
     assert "7-18 级" in page and "正职、副职" in page  # level 7 is in both (and 其他)
@@ -261,9 +269,12 @@ def test_scheme_pages_query_count(count, client, city, city_staff, django_assert
         services.save_post(by=city_staff, scheme=scheme, name=f"岗位{n}", lowest=1, highest=n + 1)
     for n in range(count):
         services.save_pay_table(
-            by=city_staff, scheme=scheme, effective_from=dt.date(2010 + n, 1, 1),
-            rates=rates(1, count), allowances=[("津贴", "", Decimal("10"))],
-        )  # fmt: skip
+            by=city_staff,
+            scheme=scheme,
+            effective_from=dt.date(2010 + n, 1, 1),
+            rates=rates(1, count),
+            allowances=[("津贴", "", Decimal("10"))],
+        )
     login(client, city_staff)
     with django_assert_max_num_queries(12):
         assert client.get(pay_url("schemes")).status_code == 200
@@ -309,8 +320,12 @@ def test_worker_page_suggests_a_level_with_reasons(client, county_staff, worker,
     assert "在正职岗位的建议等级为 <strong>8 级</strong>" in page
     assert "学历视同工作年限：3年" in page and "工作满2年" in page
     assert 'name="level" value="8"' in page
-    page = html(client.get(pay_url("placements", "worker", worker.pk),
-                           {"post": posts["其他"].pk, "on": "2027-03-01"}))  # fmt: skip
+    page = html(
+        client.get(
+            pay_url("placements", "worker", worker.pk),
+            {"post": posts["其他"].pk, "on": "2027-03-01"},
+        )
+    )
     assert "2027-03-01 在其他岗位的建议等级为 <strong>3 级</strong>" in page
     assert 'value="2027-03-01"' in page
 
@@ -322,8 +337,14 @@ def test_place_and_adjust_a_worker(client, county_staff, worker, posts, pay_tabl
     response = client.post(url, body)
     assert response.status_code == 302 and response["Location"] == url
     first = Placement.objects.get()
-    assert (first.level, first.reason, first.created_by) == (2, PlacementReason.INITIAL, county_staff)
-    response = client.post(url, {**body, "level": 4, "effective_from": "2026-01-01", "note": "调整"})
+    assert (first.level, first.reason, first.created_by) == (
+        2,
+        PlacementReason.INITIAL,
+        county_staff,
+    )
+    response = client.post(
+        url, {**body, "level": 4, "effective_from": "2026-01-01", "note": "调整"}
+    )
     assert response.status_code == 302
     assert Placement.objects.latest("effective_from").reason == PlacementReason.ADJUST
     page = html(client.get(url))
@@ -463,7 +484,10 @@ def test_step_run_list_and_scope(client, county_staff, city_staff, outsider, cou
     login(client, outsider)
     assert "涪城区总工会" not in html(client.get(pay_url("step_runs")))
     assert client.get(pay_url("step_runs", "inspect", run.pk)).status_code == 404
-    assert client.post(pay_url("step_runs", "inspect", run.pk), {"action": "confirm_all"}).status_code == 404
+    assert (
+        client.post(pay_url("step_runs", "inspect", run.pk), {"action": "confirm_all"}).status_code
+        == 404
+    )
     assert not run.proposals.exclude(state=ProposalState.PROPOSED).exists()
 
 
@@ -494,9 +518,17 @@ def test_propose_steps_command(county_staff, county, veterans):
     assert run.effective_from == dt.date(2026, 1, 1) and run.created_by == county_staff
     assert "FC 2026: 3 proposals waiting for confirmation" in out.getvalue()
     call_command(
-        "propose_steps", "--federation", "FC", "--year", "2026", "--effective-from", "2026-03-01",
-        "--by", "county_staff", stdout=out,
-    )  # fmt: skip
+        "propose_steps",
+        "--federation",
+        "FC",
+        "--year",
+        "2026",
+        "--effective-from",
+        "2026-03-01",
+        "--by",
+        "county_staff",
+        stdout=out,
+    )
     run.refresh_from_db()
     assert run.effective_from == dt.date(2026, 3, 1) and run.proposals.count() == 3
 
@@ -513,7 +545,7 @@ def test_propose_steps_command(county_staff, county, veterans):
 )
 def test_propose_steps_command_refusals(county, county_staff, outsider, args, message):
     options = {"--federation": "FC", "--year": "2026", "--by": "county_staff"}
-    options.update(zip(args[::2], args[1::2]))
+    options.update(zip(args[::2], args[1::2], strict=True))
     with pytest.raises(CommandError, match=message):
         call_command("propose_steps", *[part for pair in options.items() for part in pair])
     assert not county.step_runs.exists()
