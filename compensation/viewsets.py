@@ -673,7 +673,7 @@ class PlacementIndexView(ScopedIndexView):
                 "post",
                 label=_("岗位"),
                 accessor=lambda w: w.post_name or _("未定级"),
-                primary=lambda w: w.post_now is not None,
+                primary=lambda w: w.post_now is None,  # the ones to see to
             ),
             Column("level", label=_("等级"), accessor=lambda w: w.level_now or "—"),
             Column("monthly", label=_("月薪（元）"), accessor=lambda w: _yuan(self.pay.monthly(w))),
