@@ -139,7 +139,7 @@ class PayActionView(ScopedMixin, ActionFormView):
             action_url=self.request.path,
             submit_button_label=self.submit_button_label,
             submit_button_active_label=self.submit_button_label,
-            media=context["form"].media if context.get("form") else forms.Form().media,
+            media=context["form"].media if context.get("form") else forms.Media(),
         )
         return context
 
@@ -720,7 +720,7 @@ class PlacementExportView(PermissionCheckedMixin, View):
         return download_response(content, "xlsx", filename)
 
 
-class PlacementWorkerView(ScopedMixin, ActionFormView):
+class PlacementWorkerView(PayActionView):
     """One worker's post and level: the history with the pay each change gave, and the
     定级/调整 form, its level suggested by the record (``selectors.suggested_level``) for the
     post and date chosen with ``?post=<id>&on=YYYY-MM-DD`` (the current post and today)."""
@@ -730,11 +730,9 @@ class PlacementWorkerView(ScopedMixin, ActionFormView):
     permission_required = "add"
     template_name = "compensation/admin/placement_worker.html"
     header_icon = "user"
-    index_url_name = None
 
-    def get_object(self):
-        workers = self.scoped_queryset().select_related("federation")
-        return get_object_or_404(workers, pk=self.kwargs["pk"])
+    def get_queryset(self):
+        return super().get_queryset().select_related("federation")
 
     def get_page_title(self):
         return _("定级与调整")
@@ -808,8 +806,9 @@ class PlacementWorkerView(ScopedMixin, ActionFormView):
             suggested_on=on,
             post_links=[(p, f"?post={p.pk}&on={on.isoformat()}", p == post) for p in self.posts],
             scheme_url=_url(SCHEMES, "inspect", self.scheme) if self.scheme else "",
-            submit_button_label=_("定级") if not history else _("调整"),
         )
+        label = _("调整") if history else _("定级")
+        context.update(submit_button_label=label, submit_button_active_label=label)
         return context
 
     def save(self, form) -> str:
