@@ -871,6 +871,68 @@ MATRIX["awards:objection_received"] = Case(  # nothing filed in this session: to
 )
 
 
+# Pay screens (compensation/viewsets.py: 薪酬体系, 岗位等级, 年度晋档), built on the county's own
+# scheme with a post and a pay table (the city's scheme shows to county staff and to the
+# outsider alike, so it could not prove the 404), ``ctx.worker`` placed in it, and the county's
+# 2026 step run. (Before the tests below: their parametrize reads MATRIX at import.)
+
+
+def _pay(ctx):
+    if not hasattr(ctx, "pay_scheme"):
+        import datetime as dt
+        from decimal import Decimal
+
+        from compensation import services
+
+        staff = ctx.users["county_staff"]
+        scheme = services.save_scheme(by=staff, federation=ctx.county, name="涪城区薪酬体系")
+        ctx.pay_post = services.save_post(by=staff, scheme=scheme, name="其他", lowest=1, highest=3)
+        ctx.pay_table = services.save_pay_table(
+            by=staff, scheme=scheme, effective_from=dt.date(2024, 1, 1),
+            rates={level: Decimal(2000 + 150 * level) for level in range(1, 4)},
+        )  # fmt: skip
+        services.place_worker(
+            by=staff, worker=ctx.worker, post=ctx.pay_post, level=1,
+            effective_from=ctx.worker.hire_date,
+        )  # fmt: skip
+        ctx.pay_run = services.propose_steps(
+            by=staff, federation=ctx.county, year=2026, effective_from=dt.date(2026, 1, 1)
+        )
+        ctx.pay_scheme = scheme
+    return ctx
+
+
+for _namespace in ("compensation_schemes", "compensation_placements", "compensation_step_runs"):
+    for _view in ("index", "index_results"):
+        MATRIX[f"{_namespace}:{_view}"] = Case(url(f"{_namespace}:{_view}"), ADMIN_STAFF_ONLY)
+# The outsider's add names the county: not among their federations, a form error.
+MATRIX["compensation_schemes:add"] = Case(url("compensation_schemes:add"), ADMIN_STAFF_ONLY,
+                                          writes=True)  # fmt: skip
+MATRIX["compensation_step_runs:add"] = Case(url("compensation_step_runs:add"), ADMIN_STAFF_ONLY,
+                                            writes=True)  # fmt: skip
+MATRIX["compensation_placements:export"] = Case(
+    url("compensation_placements:export"), ADMIN_STAFF_ONLY, writes=False
+)
+for _name, _pk, _writes in [
+    ("compensation_schemes:inspect", lambda ctx: _pay(ctx).pay_scheme, None),
+    ("compensation_schemes:history", lambda ctx: _pay(ctx).pay_scheme, None),
+    ("compensation_schemes:history_results", lambda ctx: _pay(ctx).pay_scheme, None),
+    ("compensation_schemes:edit", lambda ctx: _pay(ctx).pay_scheme, True),
+    ("compensation_schemes:post_add", lambda ctx: _pay(ctx).pay_scheme, True),
+    ("compensation_schemes:post_edit", lambda ctx: _pay(ctx).pay_post, True),
+    ("compensation_schemes:table_add", lambda ctx: _pay(ctx).pay_scheme, True),
+    ("compensation_schemes:table_edit", lambda ctx: _pay(ctx).pay_table, True),
+    ("compensation_schemes:subsidies", lambda ctx: _pay(ctx).pay_scheme, True),
+    ("compensation_placements:worker", lambda ctx: _pay(ctx).worker, True),
+    ("compensation_step_runs:inspect", lambda ctx: _pay(ctx).pay_run, True),  # POST decides
+    ("compensation_step_runs:history", lambda ctx: _pay(ctx).pay_run, None),
+    ("compensation_step_runs:history_results", lambda ctx: _pay(ctx).pay_run, None),
+]:
+    MATRIX[_name] = Case(
+        url(_name, lambda ctx, _pk=_pk: _pk(ctx).pk), ADMIN_COUNTY_OBJECT, writes=_writes
+    )
+
+
 def _mentoring(county) -> dict:
     """Return a county pairing (mentor and apprentice are not ``worker``) with a goal, a log
     awaiting the mentor and a pending extension."""
