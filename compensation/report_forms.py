@@ -125,9 +125,9 @@ class StartReportForm(CountyYearForm):
         model = SelfInspection
         fields = ["federation", "year"]
 
-    def validate_unique(self):
-        # ``services.start_report`` opens the year's report when it exists: not an error.
-        pass
+    def _get_validation_exclusions(self):
+        # The year's report may exist: ``services.start_report`` opens it, which is no error.
+        return {*super()._get_validation_exclusions(), "federation", "year"}
 
     def service_kwargs(self) -> dict:
         return {key: self.cleaned_data[key] for key in self.Meta.fields}
