@@ -95,6 +95,10 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     text: str = ""  # the county's own words, printed as written
 
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
+
 
 def _workers(figures: dict) -> Section:
     workers = figures["workers"]
