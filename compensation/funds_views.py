@@ -193,6 +193,8 @@ def ledger_url(source_or_federation, year: int | None = None) -> str:
 
 
 class FundSourceIndexView(ScopedIndexView):
+    add_item_label = gettext_lazy("登记经费来源")
+
     def get_base_queryset(self):
         return with_totals(super().get_base_queryset().select_related("federation"))
 
@@ -594,6 +596,8 @@ def spending_actions(spending: Spending, *, button_class=Button) -> list:
 
 
 class SpendingIndexView(ScopedIndexView):
+    add_item_label = gettext_lazy("登记支出")
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("source__federation", "worker")
 

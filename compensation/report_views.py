@@ -143,6 +143,8 @@ class ReportFilterSet(WagtailFilterSet):
 
 
 class ReportIndexView(ScopedIndexView):
+    add_item_label = gettext_lazy("开始自查")
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("federation")
 
