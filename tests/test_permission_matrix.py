@@ -933,6 +933,99 @@ for _name, _pk, _writes in [
     )
 
 
+# Funds and self-inspection (compensation/funds_views.py, report_views.py): 经费台账, 经费支出,
+# 年度自查报告 and the overview, built on the county's 2026 budget with a charge for ``worker``
+# and its 2026 draft report. The county's workers are placed above the floor and insured, so
+# the report finds no pay or insurance problem. Only the staff above the county review it.
+def _funds(ctx):
+    if not hasattr(ctx, "fund_source"):
+        import datetime as dt
+        from decimal import Decimal
+
+        from compensation import services
+        from compensation.choices import Source, Use
+
+        staff = ctx.users["county_staff"]
+        ctx.fund_source = services.save_fund_source(
+            by=staff, federation=ctx.county, year=2026, kind=Source.COUNTY_BUDGET,
+            budget=Decimal("10000"),
+        )  # fmt: skip
+        ctx.spending = services.charge(
+            by=staff, source=ctx.fund_source, use=Use.PAY, amount=Decimal("100"),
+            spent_on=dt.date(2026, 1, 31), worker=ctx.worker,
+        )  # fmt: skip
+    return ctx
+
+
+def _self_inspection(ctx):
+    if not hasattr(ctx, "self_inspection"):
+        import datetime as dt
+        from decimal import Decimal
+
+        from compensation import services
+        from workforce.models import Worker
+
+        city_staff, staff = ctx.users["city_staff"], ctx.users["county_staff"]
+        scheme = services.save_scheme(by=city_staff, federation=ctx.city, name="三岗十八级")
+        post = services.save_post(by=city_staff, scheme=scheme, name="其他", lowest=1, highest=12)
+        services.save_pay_table(
+            by=city_staff, scheme=scheme, effective_from=dt.date(2020, 1, 1),
+            rates={level: Decimal(2000 + 150 * level) for level in range(1, 13)},
+        )  # fmt: skip
+        services.assign_tier(
+            by=city_staff, federation=ctx.county, tier=1, effective_from=dt.date(2020, 1, 1)
+        )
+        services.save_minimum_wage(
+            by=city_staff, tier=1, monthly=Decimal("2100"), effective_from=dt.date(2020, 1, 1)
+        )
+        for worker in Worker.objects.active().under([ctx.county.path]):
+            services.place_worker(
+                by=staff, worker=worker, post=post, level=2, effective_from=worker.hire_date
+            )
+            services.record_insurance(by=staff, worker=worker, year=2026, months=range(1, 13))
+        ctx.self_inspection = services.start_report(by=staff, federation=ctx.county, year=2026)
+    return ctx.self_inspection
+
+
+MATRIX["compensation_funds:ledger"] = Case(
+    lambda ctx: f"{reverse('compensation_funds:ledger')}?federation={ctx.county.pk}&year=2026",
+    ADMIN_COUNTY_OBJECT,
+)
+MATRIX["compensation_funds:ledger_xlsx"] = Case(
+    lambda ctx: f"{reverse('compensation_funds:ledger_xlsx')}?federation={ctx.county.pk}",
+    ADMIN_COUNTY_OBJECT,
+    writes=False,
+)
+MATRIX["compensation_reports:overview"] = Case(
+    url("compensation_reports:overview"), ADMIN_STAFF_ONLY
+)
+# The outsider's add names the county (or none of their sources): form errors, nothing saved.
+for _namespace in ("compensation_funds", "compensation_spendings", "compensation_reports"):
+    for _view in ("index", "index_results"):
+        MATRIX[f"{_namespace}:{_view}"] = Case(url(f"{_namespace}:{_view}"), ADMIN_STAFF_ONLY)
+    MATRIX[f"{_namespace}:add"] = Case(url(f"{_namespace}:add"), ADMIN_STAFF_ONLY, writes=True)
+for _name, _pk, _writes in [
+    ("compensation_funds:inspect", lambda ctx: _funds(ctx).fund_source.pk, None),
+    ("compensation_funds:history", lambda ctx: _funds(ctx).fund_source.pk, None),
+    ("compensation_funds:history_results", lambda ctx: _funds(ctx).fund_source.pk, None),
+    ("compensation_funds:edit", lambda ctx: _funds(ctx).fund_source.pk, True),
+    ("compensation_funds:spendings_xlsx", lambda ctx: _funds(ctx).fund_source.pk, False),
+    ("compensation_spendings:void", lambda ctx: _funds(ctx).spending.pk, True),
+    ("compensation_reports:inspect", lambda ctx: _self_inspection(ctx).pk, None),
+    ("compensation_reports:history", lambda ctx: _self_inspection(ctx).pk, None),
+    ("compensation_reports:history_results", lambda ctx: _self_inspection(ctx).pk, None),
+    ("compensation_reports:edit", lambda ctx: _self_inspection(ctx).pk, True),
+    ("compensation_reports:submit", lambda ctx: _self_inspection(ctx).pk, True),
+    ("compensation_reports:pdf", lambda ctx: _self_inspection(ctx).pk, False),
+]:
+    MATRIX[_name] = Case(url(_name, _pk), ADMIN_COUNTY_OBJECT, writes=_writes)
+MATRIX["compensation_reports:review"] = Case(  # the county's own staff do not review it
+    url("compensation_reports:review", lambda ctx: _self_inspection(ctx).pk),
+    {**ADMIN_COUNTY_OBJECT, "county_staff": 404},
+    writes=True,
+)
+
+
 def _mentoring(county) -> dict:
     """Return a county pairing (mentor and apprentice are not ``worker``) with a goal, a log
     awaiting the mentor and a pending extension."""
