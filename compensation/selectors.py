@@ -287,6 +287,9 @@ class FloorRow:
     status: str
     next_floor: Decimal | None = None
     next_from: dt.date | None = None
+    path: str = ""  # the worker's federation's tree path (screens group rows by county)
+    post: str = ""
+    level: int | None = None
 
 
 @dataclass
@@ -362,15 +365,26 @@ def floor_check(paths: list[str], *, on: dt.date) -> FloorReport:
         "pk", "name", "federation__path", "federation__name", "qualification"
     ).order_by("federation__path", "name", "pk"):
         placement = rules.in_force(placements.get(worker_id, []), on)
-        monthly = None
+        monthly, post, level = None, "", None
         if placement is not None:
-            _post, scheme_id, _name, level = placement
+            _post, scheme_id, post, level = placement
             monthly = pay_on(
                 tables, scheme_id=scheme_id, level=level, qualification=qualification, on=on
             )
         tier = _tier_of(path, tiers, on)
         floor = rules.in_force(floors.get(tier, []), on) if tier is not None else None
-        row = FloorRow(worker_id, name, federation, monthly, floor, tier, FloorStatus.ABOVE)
+        row = FloorRow(
+            worker_id,
+            name,
+            federation,
+            monthly,
+            floor,
+            tier,
+            FloorStatus.ABOVE,
+            path=path,
+            post=post,
+            level=level,
+        )
         if monthly is None:
             row.status = FloorStatus.UNPLACED
         elif floor is None:

@@ -1026,6 +1026,57 @@ MATRIX["compensation_reports:review"] = Case(  # the county's own staff do not r
 )
 
 
+# Minimum wages, tiers, the floor check and insurance (compensation/floor_views.py). The wage
+# table is the province's: every federation's staff read it and only the city keeps it (anyone
+# else's POST is refused by services.save_minimum_wage, the form shown again). Tiers, the check
+# and insurance are the county's: built on ``?federation=`` the county and on ``ctx.worker``,
+# the outsider gets a 404.
+def _minimum_wage_pk(ctx) -> int:
+    import datetime as dt
+    from decimal import Decimal
+
+    from compensation import services
+
+    wage = services.save_minimum_wage(
+        by=ctx.users["city_staff"], tier=1, monthly=Decimal("2100"),
+        effective_from=dt.date(2022, 10, 1),
+    )  # fmt: skip
+    return wage.pk
+
+
+def _in_county(name: str) -> Callable[[SimpleNamespace], str]:
+    return lambda ctx: f"{reverse(name)}?federation={ctx.county.pk}"
+
+
+for _name, _build, _expect, _writes in [
+    ("compensation_wages:index", url("compensation_wages:index"), ADMIN_STAFF_ONLY, None),
+    ("compensation_wages:index_results", url("compensation_wages:index_results"),
+     ADMIN_STAFF_ONLY, None),
+    ("compensation_wages:add", url("compensation_wages:add"), ADMIN_STAFF_ONLY, True),
+    ("compensation_wages:edit", url("compensation_wages:edit", _minimum_wage_pk),
+     ADMIN_STAFF_ONLY, True),
+    ("compensation_wages:history", url("compensation_wages:history", _minimum_wage_pk),
+     ADMIN_STAFF_ONLY, None),
+    ("compensation_wages:history_results",
+     url("compensation_wages:history_results", _minimum_wage_pk), ADMIN_STAFF_ONLY, None),
+    ("compensation_tiers:index", url("compensation_tiers:index"), ADMIN_STAFF_ONLY, None),
+    ("compensation_tiers:index_results", url("compensation_tiers:index_results"),
+     ADMIN_STAFF_ONLY, None),
+    # The outsider's add names the county, which is not theirs to set: a form error.
+    ("compensation_tiers:add", url("compensation_tiers:add"), ADMIN_STAFF_ONLY, True),
+    ("compensation_floor_check:index", _in_county("compensation_floor_check:index"),
+     ADMIN_COUNTY_OBJECT, None),
+    ("compensation_floor_check:export", _in_county("compensation_floor_check:export"),
+     ADMIN_COUNTY_OBJECT, False),
+    ("compensation_insurance:index", _in_county("compensation_insurance:index"),
+     ADMIN_COUNTY_OBJECT, None),
+    ("compensation_insurance:record",
+     url("compensation_insurance:record", lambda ctx: ctx.worker.pk, lambda ctx: 2026),
+     ADMIN_COUNTY_OBJECT, True),
+]:  # fmt: skip
+    MATRIX[_name] = Case(_build, _expect, writes=_writes)
+
+
 def _mentoring(county) -> dict:
     """Return a county pairing (mentor and apprentice are not ``worker``) with a goal, a log
     awaiting the mentor and a pending extension."""
