@@ -81,9 +81,7 @@ class TierForm(WagtailAdminModelForm):
 class FloorCheckFilter(forms.Form):
     """The floor check's date (today when left out) and the problem to list."""
 
-    on = forms.DateField(
-        label=_("核查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("核查日期"), required=False, widget=AdminDateInput)
     status = forms.ChoiceField(
         label=_("核查结果"),
         required=False,

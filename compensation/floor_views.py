@@ -518,6 +518,18 @@ class FloorCheckViewSet(ViewSet):
 # 社会保险 Insurance -----------------------------------------------------------------------------
 
 
+def month_runs(months: list[int]) -> str:
+    """Return months as runs, as staff write them: [1, 2, 3, 5] is "1-3、5月"."""
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and runs[-1][1] == month - 1:
+            runs[-1][1] = month
+        else:
+            runs.append([month, month])
+    text = "、".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
+    return _("%(months)s月") % {"months": text}
+
+
 def insurance_url(year: int) -> str:
     return f"{reverse(f'{INSURANCE}:index')}?{urlencode({'year': year})}"
 
@@ -548,7 +560,7 @@ class InsuranceIndexView(StaffPage):
             entries=[
                 (
                     gap,
-                    _("%(months)s月") % {"months": "、".join(map(str, gap.missing))},
+                    month_runs(gap.missing),
                     reverse(f"{INSURANCE}:record", args=[gap.worker_id, year]),
                 )
                 for gap in page.object_list
