@@ -278,6 +278,16 @@ def test_floor_check_export_has_every_worker(client, city_staff, check):
     assert by_name["李强"][7] == "不高于最低工资"
 
 
+def test_floor_check_lists_page_by_page(client, monkeypatch, city_staff, county, floor):
+    monkeypatch.setattr("compensation.floor_views.PER_PAGE", 2)
+    for name in ("甲", "乙", "丙"):
+        WorkerFactory(federation=county, name=name)  # unplaced
+    client.force_login(city_staff)
+    response = client.get(reverse(f"{CHECK}:index"), {"status": "unplaced", "p": "2"})
+    assert [entry["row"].name for entry in response.context["entries"]] == ["甲"]
+    assert "status=unplaced&amp;p=1" in response.content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 15])
 def test_floor_check_queries_do_not_grow(
     count, client, city_staff, county, posts, pay_table, floor, django_assert_max_num_queries
