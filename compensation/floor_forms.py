@@ -7,17 +7,16 @@ Forms only collect and shape input; saving goes through ``compensation.services`
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from workforce.forms import FederationChoiceField
-from workforce.models import Federation, subtree_q
-from workforce.permissions import managed_paths
+from workforce.models import Federation
 
 from .models import MinimumWage, TierAssignment
+from .permissions import tier_federations_for
 from .selectors import FloorStatus
 
 # The years the insurance screens accept (a year outside is a typo, not a record).
@@ -44,17 +43,6 @@ class MinimumWageForm(WagtailAdminModelForm):
         return {key: self.cleaned_data[key] for key in self.Meta.fields}
 
 
-def tier_federations(user):
-    """Return the federations whose tier ``user`` sets: those below the federations they
-    manage, and a root they manage (nobody is above it)."""
-    paths = managed_paths(user)
-    if not paths:
-        return Federation.objects.none()
-    below = subtree_q(paths) & ~Q(path__in=paths)
-    roots = Q(path__in=[path for path in paths if len(path) == Federation.steplen])
-    return Federation.objects.filter(below | roots).order_by("path")
-
-
 class TierForm(WagtailAdminModelForm):
     """Put a federation in a tier from a date (``services.assign_tier``)."""
 
@@ -67,7 +55,7 @@ class TierForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["federation"].queryset = tier_federations(self.for_user)
+        self.fields["federation"].queryset = tier_federations_for(self.for_user)
 
     def _get_validation_exclusions(self):
         # The model's once-per-date constraint is not an error here: services.assign_tier

@@ -378,7 +378,7 @@ def floor_check_url(*, on: dt.date, status: str = "", federation: int | None = N
     return f"{reverse(f'{FLOOR_CHECK}:index')}?{urlencode(query)}"
 
 
-def _pay(row: selectors.FloorRow) -> str:
+def _placement(row: selectors.FloorRow) -> str:
     return _("%(post)s%(level)s级") % {"post": row.post, "level": row.level} if row.post else "—"
 
 
@@ -431,7 +431,7 @@ class FloorCheckView(StaffPage):
                 {
                     "row": row,
                     "url": reverse("workforce_workers:edit", args=[row.worker_id]),
-                    "placement": _pay(row),
+                    "placement": _placement(row),
                     "tier": _tier(row.tier),
                     "status": PROBLEM_LABELS[row.status],
                 }
@@ -456,7 +456,7 @@ EXPORT_HEADER = (
     gettext_lazy("新标准（元）"),
     gettext_lazy("新标准执行日期"),
 )
-MONEY_COLUMNS = (4, 6, 8)  # zero-based positions of the amounts in EXPORT_HEADER
+MONEY_COLUMNS, DATE_COLUMN = (4, 6, 8), 9  # zero-based positions in EXPORT_HEADER
 
 
 def floor_check_workbook(report: FloorReport) -> bytes:
@@ -486,7 +486,7 @@ def floor_check_workbook(report: FloorReport) -> bytes:
     for cells in sheet.iter_rows(min_row=2):
         for index in MONEY_COLUMNS:
             cells[index].number_format = "0.00"
-        cells[9].number_format = "yyyy-mm-dd"
+        cells[DATE_COLUMN].number_format = "yyyy-mm-dd"
     return save(book)
 
 
@@ -646,5 +646,5 @@ class InsuranceViewSet(ViewSet):
         ]
 
 
-# Viewsets that join the 薪酬与经费 menu group, and their models' permission policies.
+# Viewsets that join the 薪酬与经费 menu group.
 VIEWSETS: tuple = (WageViewSet, TierViewSet, FloorCheckViewSet, InsuranceViewSet)

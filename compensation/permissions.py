@@ -58,6 +58,18 @@ def keeps_wages(user) -> bool:
     return any(len(path) == Federation.steplen for path in managed_paths(user))
 
 
+def tier_federations_for(user) -> QuerySet[Federation]:
+    """Federations whose minimum-wage tier ``user`` sets (``manages_above``): those below the
+    federations they manage, and a root they manage (nobody is above it)."""
+    paths = managed_paths(user)
+    if not paths:
+        return Federation.objects.none()
+    roots = [path for path in paths if len(path) == Federation.steplen]
+    return Federation.objects.filter(
+        (subtree_q(paths) & ~Q(path__in=paths)) | Q(path__in=roots)
+    ).order_by("path")
+
+
 def placements_for(user) -> QuerySet[Placement]:
     return Placement.objects.filter(worker__in=workers_for(user))
 

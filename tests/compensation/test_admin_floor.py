@@ -139,13 +139,16 @@ def test_tiers_are_listed_within_the_users_subtree(
         assert not any(name in page for name in hidden)
 
 
-def test_tier_choices_are_the_federations_below(client, city_staff, county_staff, county, park):
+def test_tier_choices_are_the_federations_below(
+    client, city_staff, county_staff, city, county, park, other_county
+):
     client.force_login(county_staff)
     choices = client.get(reverse(f"{TIERS}:add")).context["form"].fields["federation"].queryset
     assert list(choices) == [park]
     client.force_login(city_staff)
     choices = client.get(reverse(f"{TIERS}:add")).context["form"].fields["federation"].queryset
-    assert county in choices and park in choices
+    # The city sets its own tier too (the default below it): nobody is above it.
+    assert list(choices) == [city, county, park, other_county]
 
 
 def test_the_city_sets_and_corrects_a_countys_tier(client, city_staff, county):
