@@ -575,7 +575,7 @@ class InsuranceRecordView(ActionFormView):
     form_class = InsuranceForm
     template_name = "compensation/admin/insurance_record.html"
     header_icon = "tasks"
-    page_title = gettext_lazy("登记社会保险")
+    page_title = gettext_lazy("登记已缴月份")
 
     def get_object(self):
         user, year = self.request.user, self.kwargs["year"]
