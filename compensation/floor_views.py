@@ -430,7 +430,7 @@ class FloorCheckView(StaffPage):
             entries=[
                 {
                     "row": row,
-                    "url": reverse("workforce_workers:edit", args=[row.worker_id]),
+                    "url": reverse("compensation_placements:worker", args=[row.worker_id]),
                     "placement": _placement(row),
                     "tier": _tier(row.tier),
                     "status": PROBLEM_LABELS[row.status],

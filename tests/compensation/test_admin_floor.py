@@ -237,7 +237,7 @@ def test_floor_check_counts_each_county(client, city_staff, check):
     }
     page = response.content.decode()
     assert "2200.00 元（2026-10-01 起）" in page
-    assert reverse("workforce_workers:edit", args=[check["below"].pk]) in page
+    assert reverse("compensation_placements:worker", args=[check["below"].pk]) in page
     # Each count links to its workers, with the date and the county.
     assert f"?on=2026-06-15&amp;status=below&amp;federation={check['below'].federation_id}" in page
 
