@@ -62,7 +62,8 @@ def gather(federation: Federation, *, year: int, today: dt.date) -> dict:
     violations = {
         "below_floor": floor.count(FloorStatus.BELOW),
         "will_fall": floor.count(FloorStatus.WILL_FALL),
-        "unplaced": floor.count(FloorStatus.UNPLACED) + floor.count(FloorStatus.NO_FLOOR),
+        "unplaced": floor.count(FloorStatus.UNPLACED),
+        "no_floor": floor.count(FloorStatus.NO_FLOOR),
         "insurance": len(gaps),
         "unstaffed": staffing.unstaffed,
         "over_norm": staffing.over_norm,

@@ -44,7 +44,8 @@ PAY_LABELS = {
 VIOLATIONS = {
     "below_floor": (gettext_lazy("月薪不高于当地最低工资标准"), gettext_lazy("人")),
     "will_fall": (gettext_lazy("最低工资标准调整后月薪将不高于新标准"), gettext_lazy("人")),
-    "unplaced": (gettext_lazy("未定岗位等级或所在地未设最低工资档次"), gettext_lazy("人")),
+    "unplaced": (gettext_lazy("未定级或无对应月薪"), gettext_lazy("人")),
+    "no_floor": (gettext_lazy("所在地未设最低工资档次"), gettext_lazy("人")),
     "insurance": (gettext_lazy("单位未足额缴纳社会保险"), gettext_lazy("人")),
     "unstaffed": (gettext_lazy("基层工会未配备社会化工会工作者"), gettext_lazy("个单位")),
     "over_norm": (gettext_lazy("基层工会超出配备标准"), gettext_lazy("个单位")),

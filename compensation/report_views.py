@@ -82,7 +82,12 @@ def screen_url(name: str, **query) -> str:
 def problem_links(federation: Federation, figures: dict) -> Callable[[str], str]:
     """Return ``link(code)``: the screen that lists the records behind a problem found."""
     on, year, pk = figures["as_of"], figures["year"], federation.pk
-    floor_statuses = {"below_floor": "below", "will_fall": "will_fall", "unplaced": "unplaced"}
+    floor_statuses = {
+        "below_floor": "below",
+        "will_fall": "will_fall",
+        "unplaced": "unplaced",
+        "no_floor": "no_floor",
+    }
 
     def link(code: str) -> str:
         if code in floor_statuses:
