@@ -71,22 +71,11 @@ PERMISSION_POLICIES = {
 }
 
 
-def _staff_scope(scope):
-    """Return ``scope`` cut to federation staff: anyone else reaches no row in the admin."""
-
-    def scoped(user):
-        if not workforce_permissions.is_federation_staff(user):
-            return scope(user).none()
-        return scope(user)
-
-    return scoped
-
-
-scoped_campaigns = _staff_scope(campaigns_for)
-scoped_allocations = _staff_scope(allocations_for)
-scoped_nominations = _staff_scope(nominations_for)
-scoped_awards = _staff_scope(lambda user: Award.objects.all())
-scoped_honours = _staff_scope(
+scoped_campaigns = workforce_permissions.staff_only(campaigns_for)
+scoped_allocations = workforce_permissions.staff_only(allocations_for)
+scoped_nominations = workforce_permissions.staff_only(nominations_for)
+scoped_awards = workforce_permissions.staff_only(lambda user: Award.objects.all())
+scoped_honours = workforce_permissions.staff_only(
     lambda user: Honour.objects.filter(worker__in=workforce_permissions.workers_for(user))
 )
 

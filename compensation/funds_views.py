@@ -69,19 +69,8 @@ PERMISSION_POLICIES = {
 }
 
 
-def staff_only(scope):
-    """Return ``scope`` cut to federation staff: anyone else reaches no row in the admin."""
-
-    def scoped(user):
-        if not workforce_permissions.is_federation_staff(user):
-            return scope(user).none()
-        return scope(user)
-
-    return scoped
-
-
-scoped_sources = staff_only(fund_sources_for)
-scoped_spendings = staff_only(spendings_for)
+scoped_sources = workforce_permissions.staff_only(fund_sources_for)
+scoped_spendings = workforce_permissions.staff_only(spendings_for)
 
 
 def require_staff(request) -> None:

@@ -38,7 +38,7 @@ from workforce.viewsets import federation_filter
 
 from . import inspection, printing, services
 from .choices import REPORT_EDITABLE, ReportState
-from .funds_views import FUNDS, ActionView, StaffPage, require_staff, staff_only, url
+from .funds_views import FUNDS, ActionView, StaffPage, require_staff, url
 from .models import SelfInspection
 from .permissions import manages, manages_above, reports_for
 from .report_forms import ReportTextForm, ReviewForm, StartReportForm, county_federations
@@ -58,7 +58,7 @@ PERMISSION_POLICIES = {
     SelfInspection: workforce_permissions.staff_policy(SelfInspection, {"add", "change", "view"}),
 }
 
-scoped_reports = staff_only(reports_for)
+scoped_reports = workforce_permissions.staff_only(reports_for)
 
 
 def _datetime(value) -> str:

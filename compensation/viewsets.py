@@ -76,18 +76,7 @@ PAY_POLICIES = {
 }
 
 
-def _staff_only(scope):
-    """Return ``scope`` cut to federation staff: a worker reaches no row in the admin."""
-
-    def scoped(user):
-        if not workforce_permissions.is_federation_staff(user):
-            return scope(user).none()
-        return scope(user)
-
-    return scoped
-
-
-scoped_workers = _staff_only(workforce_permissions.workers_for)
+scoped_workers = workforce_permissions.staff_only(workforce_permissions.workers_for)
 
 
 def _url(namespace: str, name: str, obj=None) -> str:

@@ -69,19 +69,8 @@ PERMISSION_POLICIES = {
 }
 
 
-def _staff_scope(scope):
-    """Return ``scope`` cut to federation staff: anyone else reaches no row in the admin."""
-
-    def scoped(user):
-        if not workforce_permissions.is_federation_staff(user):
-            return scope(user).none()
-        return scope(user)
-
-    return scoped
-
-
-scoped_mentors = _staff_scope(mentors_for)
-scoped_pairings = _staff_scope(supervised_pairings)
+scoped_mentors = workforce_permissions.staff_only(mentors_for)
+scoped_pairings = workforce_permissions.staff_only(supervised_pairings)
 
 
 def _date(value) -> str:

@@ -6,6 +6,8 @@ these helpers and never guardian itself; another federation's object is simply n
 queryset, so looking it up is a 404.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import transaction
@@ -200,6 +202,17 @@ def scoped(user: User, model) -> QuerySet:
     if not is_federation_staff(user):
         return model._default_manager.none()
     return _ADMIN_SCOPES[model](user)
+
+
+def staff_only(scope: Callable[[User], QuerySet]) -> Callable[[User], QuerySet]:
+    """Return ``scope`` cut to federation staff: anyone else reaches no row in the admin."""
+
+    def scoped(user: User) -> QuerySet:
+        if not is_federation_staff(user):
+            return scope(user).none()
+        return scope(user)
+
+    return scoped
 
 
 def staff_policy(model, actions) -> StaffPermissionPolicy:
