@@ -93,7 +93,7 @@ class ActionView(ScopedMixin, ActionFormView):
     """A form about one scoped object (others' are a 404), saved through a service."""
 
     permission_required = "change"
-    template_name = "awards/admin/action.html"
+    template_name = "lms/admin/action.html"
     index_url_name = None
     namespace = ""
     submit_button_label = ""

@@ -61,7 +61,7 @@ from .report_forms import (
 FUNDS = "compensation_funds"
 SPENDINGS = "compensation_spendings"
 LATEST_SPENDINGS = 50  # a source's page lists the latest; the full list is the filtered index
-ACTION_TEMPLATE = "awards/admin/action.html"  # a form with its help text and service errors
+ACTION_TEMPLATE = "lms/admin/action.html"  # a form with its help text and service errors
 
 PERMISSION_POLICIES = {
     FundSource: workforce_permissions.staff_policy(FundSource, {"add", "change", "view"}),

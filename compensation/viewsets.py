@@ -97,7 +97,7 @@ class PayActionView(ScopedMixin, ActionFormView):
     it belongs to is ``get_success_url()``."""
 
     permission_required = "change"
-    template_name = "compensation/admin/action.html"
+    template_name = "lms/admin/action.html"
     index_url_name = None
     submit_button_label = gettext_lazy("保存")
     help_text = ""
