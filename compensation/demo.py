@@ -190,7 +190,7 @@ def add_scheme(ctx: DemoContext) -> None:
 # Floors ------------------------------------------------------------------------------------------
 
 
-def _raise_date(today: dt.date) -> dt.date:
+def raise_date(today: dt.date) -> dt.date:
     """The first day of the month after next."""
     month = today.month + 2
     return dt.date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
@@ -212,7 +212,7 @@ def add_floors(ctx: DemoContext) -> None:
         if not any(t == tier and since > rows[-1][0] for t, since in existing):
             services.save_minimum_wage(
                 by=ctx.by, tier=tier, monthly=Decimal(RAISE[tier]),
-                effective_from=_raise_date(ctx.today), note=RAISE_NOTE,
+                effective_from=raise_date(ctx.today), note=RAISE_NOTE,
             )  # fmt: skip
             ctx.count(_("最低工资标准"))
     federations = _fresh_federations(ctx)
