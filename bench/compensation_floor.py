@@ -84,10 +84,13 @@ def raw_sql() -> str:
         WHERE w.status = 'active' AND w.employment_mode <> 'part_time' AND f.path LIKE %(root)s
     ),
     placed AS MATERIALIZED (
-        SELECT w.id AS worker_id, w.qualification, w.federation_id, post.scheme_id, p.level,
-               ROW_NUMBER() OVER (PARTITION BY w.id ORDER BY p.effective_from DESC) AS n
+        SELECT w.id AS worker_id, w.qualification, w.federation_id, post.scheme_id, p.level
         FROM w
         LEFT JOIN {t["Placement"]} p ON p.worker_id = w.id AND p.effective_from <= {on}
+             AND NOT EXISTS (
+                 SELECT 1 FROM {t["Placement"]} x
+                 WHERE x.worker_id = p.worker_id AND x.effective_from > p.effective_from
+                   AND x.effective_from <= {on})
         LEFT JOIN {t["Post"]} post ON post.id = p.post_id
     ),
     tiered AS MATERIALIZED (
@@ -151,7 +154,6 @@ def raw_sql() -> str:
         LEFT JOIN allowances la ON la.table_id = lt.id AND la.qualification = ''
         LEFT JOIN allowances lq ON lq.table_id = lt.id AND lq.qualification = placed.qualification
                                 AND placed.qualification <> ''
-        WHERE placed.n = 1
     )
     SELECT worker_id,
            CASE WHEN monthly IS NULL THEN 'unplaced'

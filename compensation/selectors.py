@@ -5,12 +5,13 @@ figures. Each gathers with a few grouped queries and leaves the deciding to ``ru
 
 import datetime as dt
 import enum
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from evaluation.selectors import grades_by_worker
@@ -341,12 +342,33 @@ def _tier_of(path: str, tiers: dict[str, list], on: dt.date) -> int | None:
     return None
 
 
+def placements_on(workers: QuerySet[Worker], on: dt.date) -> dict[int, tuple[int, str, int]]:
+    """Return {worker id: (scheme id, post name, level)} of the placements in force on ``on``
+    (one query: each worker's latest placement dated on or before ``on``, chosen in the
+    database)."""
+    later = Placement.objects.filter(
+        worker=OuterRef("worker"),
+        effective_from__gt=OuterRef("effective_from"),
+        effective_from__lte=on,
+    )
+    rows = Placement.objects.filter(worker__in=workers, effective_from__lte=on).exclude(
+        Exists(later)
+    )
+    return {
+        worker_id: (scheme_id, post, level)
+        for worker_id, scheme_id, post, level in rows.values_list(
+            "worker_id", "post__scheme_id", "post__name", "level"
+        ).order_by()
+    }
+
+
 def floor_check(paths: list[str], *, on: dt.date) -> FloorReport:
     """Check every active full-time worker under ``paths`` against the floor (seven queries).
 
     Part-time party-mass workers (党群工作者兼职) are paid a work subsidy, not a wage, and are
     not checked. A floor announced for a later date flags the workers whose pay would be at
-    or under it (``WILL_FALL``) before it takes effect.
+    or under it (``WILL_FALL``) before it takes effect. Pay, tiers and floors take few
+    distinct values, so each is worked out once per call and reused for every worker.
     """
     report = FloorReport(on)
     scopes = outermost_paths(paths)
@@ -357,22 +379,35 @@ def floor_check(paths: list[str], *, on: dt.date) -> FloorReport:
         .under(scopes)
         .exclude(employment_mode=Worker.EmploymentMode.PART_TIME)
     )
-    placements = placements_by_worker(workers, on)
-    tables = pay_tables({value[1] for rows in placements.values() for _since, value in rows})
+    placements = placements_on(workers, on)
+    tables = pay_tables({scheme_id for scheme_id, _post, _level in placements.values()})
     floors = _wage_rows()
     tiers = _tier_rows(scopes)
+
+    @functools.cache
+    def pay(scheme_id: int, level: int, qualification: str, day: dt.date) -> Decimal | None:
+        return pay_on(tables, scheme_id=scheme_id, level=level, qualification=qualification, on=day)
+
+    @functools.cache
+    def tier_of(path: str) -> int | None:
+        return _tier_of(path, tiers, on)
+
+    @functools.cache
+    def floor_of(tier: int | None) -> tuple[Decimal | None, tuple | None]:
+        if tier is None:
+            return None, None
+        return rules.in_force(floors.get(tier, []), on), rules.next_change(floors.get(tier, []), on)
+
     for worker_id, name, path, federation, qualification in workers.values_list(
         "pk", "name", "federation__path", "federation__name", "qualification"
     ).order_by("federation__path", "name", "pk"):
-        placement = rules.in_force(placements.get(worker_id, []), on)
+        placement = placements.get(worker_id)
         monthly, post, level = None, "", None
         if placement is not None:
-            _post, scheme_id, post, level = placement
-            monthly = pay_on(
-                tables, scheme_id=scheme_id, level=level, qualification=qualification, on=on
-            )
-        tier = _tier_of(path, tiers, on)
-        floor = rules.in_force(floors.get(tier, []), on) if tier is not None else None
+            scheme_id, post, level = placement
+            monthly = pay(scheme_id, level, qualification, on)
+        tier = tier_of(path)
+        floor, announced = floor_of(tier)
         row = FloorRow(
             worker_id,
             name,
@@ -391,19 +426,11 @@ def floor_check(paths: list[str], *, on: dt.date) -> FloorReport:
             row.status = FloorStatus.NO_FLOOR
         elif rules.below_floor(monthly, floor):
             row.status = FloorStatus.BELOW
-        else:
-            announced = rules.next_change(floors.get(tier, []), on)
-            if announced is not None:
-                row.next_from, row.next_floor = announced
-                later = pay_on(
-                    tables,
-                    scheme_id=scheme_id,
-                    level=level,
-                    qualification=qualification,
-                    on=row.next_from,
-                )
-                if later is not None and rules.below_floor(later, row.next_floor):
-                    row.status = FloorStatus.WILL_FALL
+        elif announced is not None:
+            row.next_from, row.next_floor = announced
+            later = pay(scheme_id, level, qualification, row.next_from)
+            if later is not None and rules.below_floor(later, row.next_floor):
+                row.status = FloorStatus.WILL_FALL
         report.rows.append(row)
     return report
 
