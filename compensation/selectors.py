@@ -464,11 +464,18 @@ def insurance_gaps(paths: list[str], *, year: int, today: dt.date) -> list[Insur
             "worker_id", "months"
         )
     )
+
+    # Only the months of ``year`` count: a date before or after it is the same as its first or
+    # last day, so most workers share their due months, worked out once.
+    @functools.cache
+    def due_months(hired: dt.date, left: dt.date | None) -> list[int]:
+        return rules.due_months(year, hired=hired, left=left, today=today)
+
     gaps = []
     for worker_id, name, federation, hired, left in workers.values_list(
         "pk", "name", "federation__name", "hire_date", "left_on"
     ).order_by("federation__path", "name", "pk"):
-        due = rules.due_months(year, hired=hired, left=left, today=today)
+        due = due_months(max(hired, start), min(left, end) if left else None)
         missing = rules.missing_months(paid.get(worker_id, 0), due)
         if missing:
             gaps.append(InsuranceGap(worker_id, name, federation, missing))
