@@ -46,15 +46,15 @@ def test_a_worker_sees_post_level_pay_and_history(client, placed_worker, county_
     assert "<strong>2600.00</strong> 元" in current and "2026-01-01" in current
     history = page.split('id="history"')[1]
     rows = [
-        ("2026-09-01", "5", "2750.00", "年度晋档"),
-        ("2026-01-01", "4", "2600.00", "年度晋档"),
-        ("2024-03-01", "2", "2300.00", "初次定级"),
+        ("2026-09-01", "其他 5 级", "2750.00", "年度晋档"),
+        ("2026-01-01", "其他 4 级", "2600.00", "年度晋档：依据"),
+        ("2024-03-01", "其他 2 级", "2300.00", "初次定级"),
     ]
-    positions = [history.index(f"<td>{day}</td>") for day, *_rest in rows]
+    positions = [history.index(f">{day}</td>") for day, *_rest in rows]
     assert positions == sorted(positions)  # latest first
-    for day, level, monthly, reason in rows:
-        row = history.split(f"<td>{day}</td>")[1].split("</tr>")[0]
-        assert f"<td>{level}</td>" in row and monthly in row and reason in row
+    for day, post_level, monthly, reason in rows:
+        record = history.split(f">{day}</td>")[1].split("</tr>\n")[:2]
+        assert post_level in record[0] and monthly in record[0] and reason in record[1]
     assert "工作满3年<br>晋1级" in history
     assert placed_worker.id_number not in page
 
@@ -121,7 +121,8 @@ def test_queries_do_not_grow_with_placements(
     # the mentoring links and the two permission lookups for the header's admin link.
     with django_assert_max_num_queries(10):
         response = client.get(URL)
-    assert response.content.decode().count("<tr><td>2024-") == changes
+    history = response.content.decode().split('id="history"')[1]
+    assert history.count(">2024-03-") == changes
 
 
 # The link ---------------------------------------------------------------------------------------
