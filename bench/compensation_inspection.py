@@ -156,8 +156,15 @@ def statements() -> dict[str, str]:
 def training_sql() -> str:
     """Return ``compliance_dashboard.raw_sql()`` with confirmed 高师带徒 meeting hours added to
     the annual hours, capped a year by the inherited ``mentoring_hours_cap``, as the courses
-    selectors add them (``mentorship/credits.py``); that statement predates the credits."""
+    selectors add them (``mentorship/credits.py``); that statement predates the credits. Its
+    ``w`` also names its columns, as PostgreSQL refuses ``fed.*`` beside ``w.id`` (two ``id``).
+    """
     sql = compliance_dashboard.raw_sql()
+    columns = "SELECT w.id, w.hire_date, fed.*"
+    named = (
+        "SELECT w.id, w.hire_date, fed.row_key, fed.annual, fed.rot_months, fed.rot_days,"
+        " fed.rot_hours, fed.onb_days, fed.due_soon, fed.mentoring_cap"
+    )
     enrolment, log, pairing = (model._meta.db_table for model in (Enrolment, MeetingLog, Pairing))
     due_soon = "AS due_soon\n"
     hours = f"""hours AS (
@@ -165,7 +172,9 @@ def training_sql() -> str:
         FROM per_enrolment x JOIN {enrolment} e ON e.id = x.enrolment_id
         GROUP BY e.worker_id
     ),"""
-    assert sql.count(due_soon) == 1 and sql.count(hours) == 1, "compliance_dashboard.py changed"
+    assert all(sql.count(part) == 1 for part in (columns, due_soon, hours)), (
+        "compliance_dashboard.py changed"
+    )
     cap = benchsetup.inherited_policy_sql("mentoring_hours_cap")
     this_jan1 = compliance_dashboard.DIALECTS[connection.vendor]["date"].format(d="%(this_jan1)s")
 
@@ -190,8 +199,10 @@ def training_sql() -> str:
         ) y
         GROUP BY worker_id
     ),"""
-    return sql.replace(due_soon, f"AS due_soon,\n {cap} AS mentoring_cap\n").replace(
-        hours, credited
+    return (
+        sql.replace(columns, named)
+        .replace(due_soon, f"AS due_soon,\n {cap} AS mentoring_cap\n")
+        .replace(hours, credited)
     )
 
 
