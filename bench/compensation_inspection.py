@@ -314,8 +314,8 @@ def run_raw(sqls: dict[str, str], county: Federation, year: int, today: dt.date)
         "violations": {
             "below_floor": floor.get(FloorStatus.BELOW.value, 0),
             "will_fall": floor.get(FloorStatus.WILL_FALL.value, 0),
-            "unplaced": floor.get(FloorStatus.UNPLACED.value, 0)
-            + floor.get(FloorStatus.NO_FLOOR.value, 0),
+            "unplaced": floor.get(FloorStatus.UNPLACED.value, 0),
+            "no_floor": floor.get(FloorStatus.NO_FLOOR.value, 0),
             "insurance": int(gap_workers),
             "unstaffed": int(unstaffed),
             "over_norm": int(over),
