@@ -44,11 +44,8 @@ from compensation.models import (  # noqa: E402
 )
 from compensation.selectors import FloorStatus  # noqa: E402
 from courses.compliance import Rule, Status  # noqa: E402
-from courses.models import Enrolment  # noqa: E402
 from evaluation.choices import State  # noqa: E402
 from evaluation.models import Assessment, Cycle  # noqa: E402
-from mentorship.choices import Kind  # noqa: E402
-from mentorship.models import MeetingLog, Pairing  # noqa: E402
 from workforce.models import Federation, Worker  # noqa: E402
 
 ZERO = Decimal("0.00")
@@ -151,59 +148,6 @@ def statements() -> dict[str, str]:
             WHERE w.status = 'active' AND w.employment_mode = 'part_time'
               AND w.id IN ({under})""",
     }
-
-
-def training_sql() -> str:
-    """Return ``compliance_dashboard.raw_sql()`` with confirmed 高师带徒 meeting hours added to
-    the annual hours, capped a year by the inherited ``mentoring_hours_cap``, as the courses
-    selectors add them (``mentorship/credits.py``); that statement predates the credits. Its
-    ``w`` also names its columns, as PostgreSQL refuses ``fed.*`` beside ``w.id`` (two ``id``).
-    """
-    sql = compliance_dashboard.raw_sql()
-    columns = "SELECT w.id, w.hire_date, fed.*"
-    named = (
-        "SELECT w.id, w.hire_date, fed.row_key, fed.annual, fed.rot_months, fed.rot_days,"
-        " fed.rot_hours, fed.onb_days, fed.due_soon, fed.mentoring_cap"
-    )
-    enrolment, log, pairing = (model._meta.db_table for model in (Enrolment, MeetingLog, Pairing))
-    due_soon = "AS due_soon\n"
-    hours = f"""hours AS (
-        SELECT e.worker_id, SUM(x.now) AS now, SUM(x.total - x.now) AS before
-        FROM per_enrolment x JOIN {enrolment} e ON e.id = x.enrolment_id
-        GROUP BY e.worker_id
-    ),"""
-    assert all(sql.count(part) == 1 for part in (columns, due_soon, hours)), (
-        "compliance_dashboard.py changed"
-    )
-    cap = benchsetup.inherited_policy_sql("mentoring_hours_cap")
-    this_jan1 = compliance_dashboard.DIALECTS[connection.vendor]["date"].format(d="%(this_jan1)s")
-
-    def capped(when: str) -> str:
-        hours = f"SUM(CASE WHEN {when} THEN m.hours ELSE 0 END)"
-        return f"""CASE WHEN w.mentoring_cap <= 0 THEN 0
-                        WHEN {hours} > w.mentoring_cap THEN w.mentoring_cap ELSE {hours} END"""
-
-    credited = f"""hours AS (
-        SELECT worker_id, SUM(now) AS now, SUM(before) AS before FROM (
-            SELECT e.worker_id, x.now, x.total - x.now AS before
-            FROM per_enrolment x JOIN {enrolment} e ON e.id = x.enrolment_id
-            UNION ALL
-            SELECT w.id, {capped(f"m.date >= {this_jan1}")}, {capped(f"m.date < {this_jan1}")}
-            FROM {log} m
-            JOIN {pairing} p ON p.id = m.pairing_id
-            JOIN w ON w.id = p.apprentice_id
-            WHERE m.status = {int(MeetingLog.Status.CONFIRMED)} AND p.kind = '{Kind.APPRENTICE}'
-              AND p.status IN ({int(Pairing.Status.ACTIVE)}, {int(Pairing.Status.COMPLETED)})
-              AND m.date >= %(last_jan1)s AND m.date <= %(this_dec31)s
-            GROUP BY w.id, w.mentoring_cap
-        ) y
-        GROUP BY worker_id
-    ),"""
-    return (
-        sql.replace(columns, named)
-        .replace(due_soon, f"AS due_soon,\n {cap} AS mentoring_cap\n")
-        .replace(hours, credited)
-    )
 
 
 def run_raw(sqls: dict[str, str], county: Federation, year: int, today: dt.date) -> dict:
@@ -355,7 +299,7 @@ def main() -> int:
     sqls = {
         **statements(),
         "staffing": staffing_report.raw_sql(),
-        "training": training_sql(),
+        "training": compliance_dashboard.raw_sql(),
         "floor": compensation_floor.raw_sql(),
     }
     compared = benchsetup.compare(

@@ -9,7 +9,8 @@ without training is there).
 The selector is ``courses.selectors.compliance_report`` (7 grouped queries, then the pure rules of
 ``courses/compliance.py`` per worker in Python). The raw SQL computes, in the database, the same
 met / in progress / due soon / overdue counts per county-level federation for the three rules,
-with each federation's inherited policy parameters. Both must agree (exit status 1 if not).
+with each federation's inherited policy parameters and the 高师带徒 hours credited as training.
+Both must agree (exit status 1 if not).
 """
 
 import argparse
@@ -27,6 +28,8 @@ from django.utils import timezone  # noqa: E402
 from courses.compliance import Rule, Status  # noqa: E402
 from courses.models import Attendance, CoursePage, Enrolment, Meeting, Session  # noqa: E402
 from courses.selectors import compliance_report  # noqa: E402
+from mentorship.choices import Kind  # noqa: E402
+from mentorship.models import MeetingLog, Pairing  # noqa: E402
 from workforce.management.commands.generate_scale_data import ROOT_NAME  # noqa: E402
 from workforce.models import Federation, Posting, Worker  # noqa: E402
 
@@ -70,6 +73,8 @@ def raw_sql() -> str:
     meeting = Meeting._meta.db_table
     session = Session._meta.db_table
     course = CoursePage._meta.db_table
+    meeting_log = MeetingLog._meta.db_table
+    pairing = Pairing._meta.db_table
     step = Federation.steplen
     inherited = benchsetup.inherited_policy_sql
 
@@ -81,6 +86,11 @@ def raw_sql() -> str:
     rotation_due = sql["add_months"].format(d="COALESCE(rot.last, w.hire_date)", n="w.rot_months")
     hired_plus = sql["add_days"].format(d="w.hire_date", n="w.onb_days")
     onboarding_due = f"CASE WHEN post.first > {hired_plus} THEN post.first ELSE {hired_plus} END"
+
+    def capped(when: str) -> str:
+        hours = f"SUM(CASE WHEN {when} THEN m.hours ELSE 0 END)"
+        return f"""CASE WHEN w.mentoring_cap <= 0 THEN 0
+                        WHEN {hours} > w.mentoring_cap THEN w.mentoring_cap ELSE {hours} END"""
 
     def deadline(due: str, done: str) -> str:
         left = sql["days_between"].format(a=today, b=due)
@@ -102,12 +112,14 @@ def raw_sql() -> str:
                {inherited("rotation_min_days")} AS rot_days,
                {inherited("rotation_min_hours")} AS rot_hours,
                {inherited("onboarding_days")} AS onb_days,
-               {inherited("due_soon_days")} AS due_soon
+               {inherited("due_soon_days")} AS due_soon,
+               {inherited("mentoring_hours_cap")} AS mentoring_cap
         FROM {federation} f
         WHERE f.path LIKE %(root)s
     ),
     w AS (
-        SELECT w.id, w.hire_date, fed.*
+        SELECT w.id, w.hire_date, fed.row_key, fed.annual, fed.rot_months, fed.rot_days,
+               fed.rot_hours, fed.onb_days, fed.due_soon, fed.mentoring_cap
         FROM {worker} w JOIN fed ON fed.id = w.federation_id
         WHERE w.status = 'active'
     ),
@@ -126,10 +138,23 @@ def raw_sql() -> str:
                 SELECT id FROM {enrolment} WHERE worker_id IN (SELECT id FROM w))
         GROUP BY a.enrolment_id
     ),
+    -- Per worker: the enrolments' hours, and confirmed 高师带徒 meeting hours credited as
+    -- training up to the inherited cap a year (mentorship/credits.py).
     hours AS (
-        SELECT e.worker_id, SUM(x.now) AS now, SUM(x.total - x.now) AS before
-        FROM per_enrolment x JOIN {enrolment} e ON e.id = x.enrolment_id
-        GROUP BY e.worker_id
+        SELECT worker_id, SUM(now) AS now, SUM(before) AS before FROM (
+            SELECT e.worker_id, x.now, x.total - x.now AS before
+            FROM per_enrolment x JOIN {enrolment} e ON e.id = x.enrolment_id
+            UNION ALL
+            SELECT w.id, {capped(f"m.date >= {this_jan1}")}, {capped(f"m.date < {this_jan1}")}
+            FROM {meeting_log} m
+            JOIN {pairing} p ON p.id = m.pairing_id
+            JOIN w ON w.id = p.apprentice_id
+            WHERE m.status = {int(MeetingLog.Status.CONFIRMED)} AND p.kind = '{Kind.APPRENTICE}'
+              AND p.status IN ({int(Pairing.Status.ACTIVE)}, {int(Pairing.Status.COMPLETED)})
+              AND m.date >= {last_jan1} AND m.date <= {this_dec31}
+            GROUP BY w.id, w.mentoring_cap
+        ) y
+        GROUP BY worker_id
     ),
     completed AS (
         SELECT e.worker_id, e.session_id, c.training_type, e.credited_hours,
