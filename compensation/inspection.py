@@ -13,6 +13,7 @@ from collections import Counter
 
 from courses.compliance import Rule, Status
 from courses.selectors import compliance_report
+from evaluation.selectors import grade_years
 from workforce.models import Federation, Worker
 from workforce.selectors import staffing_report
 
@@ -50,7 +51,7 @@ def gather(federation: Federation, *, year: int, today: dt.date) -> dict:
 
     worker_ids = list(workers.values_list("pk", flat=True))
     grades = Counter(
-        by_year[year] for by_year in selectors.worker_grades(worker_ids).values() if year in by_year
+        by_year[year] for by_year in grade_years(worker_ids).values() if year in by_year
     )
 
     floor = selectors.floor_check(paths, on=on)

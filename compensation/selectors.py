@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from evaluation.selectors import grades_by_worker
+from evaluation.selectors import grade_years
 from workforce.models import Federation, Worker, subtree_q
 from workforce.selectors import ancestor_paths, outermost_paths, policy_for
 
@@ -68,14 +68,6 @@ def scheme_rules(scheme: PayScheme) -> rules.SchemeRules:
     )
 
 
-def worker_grades(worker_ids: Iterable[int]) -> dict[int, dict[int, int]]:
-    """Return {worker id: {year: grade}} of the confirmed grades (one query)."""
-    return {
-        worker_id: {record.year: int(record.grade) for record in records}
-        for worker_id, records in grades_by_worker(worker_ids).items()
-    }
-
-
 def suggested_level(worker: Worker, post, on: dt.date) -> rules.LevelBreakdown:
     """Return the level the worker's record gives in ``post`` on ``on`` (two queries)."""
     return rules.placement_level(
@@ -84,7 +76,7 @@ def suggested_level(worker: Worker, post, on: dt.date) -> rules.LevelBreakdown:
         qualification=worker.qualification,
         hire_date=worker.hire_date,
         on=on,
-        grades=worker_grades([worker.pk]).get(worker.pk, {}),
+        grades=grade_years([worker.pk]).get(worker.pk, {}),
         scheme=scheme_rules(post.scheme),
     )
 
@@ -187,7 +179,7 @@ def step_candidates(
             pk__in={value[0] for rows in placements.values() for _since, value in rows}
         ).select_related("scheme")
     }
-    grades = worker_grades(placements)
+    grades = grade_years(placements)
     candidates = []
     for worker_id, education, qualification, hired in (
         workers.filter(pk__in=list(placements))
@@ -590,7 +582,7 @@ def work_subsidies(federation: Federation, *, year: int) -> list[SubsidyLine]:
         for grade, rows in rates.items()
         if (amount := rules.in_force(rows, dt.date(year, 12, 31))) is not None
     }
-    grades = worker_grades(pk for pk, _name in workers)
+    grades = grade_years(pk for pk, _name in workers)
     lines = []
     for pk, name in workers:
         grade = grades.get(pk, {}).get(year)

@@ -306,6 +306,17 @@ def grades_by_worker(worker_ids: Iterable[int]) -> dict[int, list[GradeRecord]]:
     return dict(result)
 
 
+def grade_years(worker_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """Return {worker id: {year: grade}} of the confirmed grades as plain numbers (one query):
+    for rules that need no labels or scores (pay steps, subsidies)."""
+    result: dict[int, dict[int, int]] = defaultdict(dict)
+    for worker_id, year, grade in Assessment.objects.filter(
+        worker_id__in=list(worker_ids), cycle__state=State.CONFIRMED, grade__isnull=False
+    ).values_list("worker_id", "cycle__year", "grade"):
+        result[worker_id][year] = grade
+    return dict(result)
+
+
 def my_results(assessments: QuerySet[Assessment]) -> list[dict]:
     """A worker's confirmed results with the mean score per kind (not single answers)."""
     assessments = list(

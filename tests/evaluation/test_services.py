@@ -303,7 +303,9 @@ def test_grades_of_reads_confirmed_cycles_only(collecting, county_staff, worker)
     _score_all(collecting, [75])
     services.close_collecting(by=county_staff, cycle=collecting)
     assert selectors.grades_of(worker) == []
+    assert selectors.grade_years([worker.pk]) == {}
     services.confirm_cycle(by=county_staff, cycle=collecting)
+    assert selectors.grade_years([worker.pk]) == {worker.pk: {2026: Grade.PASS}}
     [record] = selectors.grades_of(worker)
     assert (record.year, record.grade, record.label, record.score) == (
         2026,
