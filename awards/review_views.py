@@ -28,7 +28,7 @@ from lms.admin.views import ActionFormView
 from lms.charts import Point, bar_chart
 from lms.spreadsheets import download_response, workbook
 from workforce.models import Posting, open_posting_q, subtree_q
-from workforce.permissions import managed_paths
+from workforce.permissions import managed_paths, staff_paths_or_404
 from workforce.viewsets import StaffMenuItem
 
 from . import rules, selectors, services, workdays
@@ -66,13 +66,8 @@ def handled_objections(user):
     return Objection.objects.filter(subtree_q(paths, "nomination__campaign__federation__"))
 
 
-def _require_staff(request) -> None:
-    if not managed_paths(request.user):
-        raise Http404
-
-
 def _campaign_or_404(request, pk) -> Campaign:
-    _require_staff(request)
+    staff_paths_or_404(request)
     return get_object_or_404(
         run_campaigns(request.user).select_related("award", "federation"), pk=pk
     )
@@ -150,7 +145,7 @@ class StaffPageMixin(WagtailAdminTemplateMixin):
     header_icon = "pick"
 
     def dispatch(self, request, *args, **kwargs):
-        _require_staff(request)
+        staff_paths_or_404(request)
         return super().dispatch(request, *args, **kwargs)
 
     def queue_crumb(self) -> dict:
@@ -289,7 +284,7 @@ class ReviewView(CampaignActionView):
     template_name = "awards/admin/review_nomination.html"
 
     def get_object(self):
-        _require_staff(self.request)
+        staff_paths_or_404(self.request)
         self.nomination = get_object_or_404(
             reviewed_nominations(self.request.user).select_related(
                 "worker", "allocation__federation", "campaign__award", "campaign__federation"
@@ -545,7 +540,7 @@ class HandleObjectionView(CampaignActionView):
     template_name = "awards/admin/review_objection.html"
 
     def get_object(self):
-        _require_staff(self.request)
+        staff_paths_or_404(self.request)
         self.objection = get_object_or_404(
             handled_objections(self.request.user).select_related(
                 "nomination__worker",
@@ -589,7 +584,7 @@ class HandleObjectionView(CampaignActionView):
 
 def objection_attachment(request, pk):
     """Send an objection's attachment to staff of the campaign's federation (private file)."""
-    _require_staff(request)
+    staff_paths_or_404(request)
     objection = get_object_or_404(handled_objections(request.user), pk=pk)
     if not objection.attachment:
         raise Http404

@@ -26,11 +26,9 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from lms.admin.views import ActionFormView, ScopedCreateView, ScopedEditView, ScopedIndexView
@@ -60,6 +58,7 @@ from .floor_forms import (
     MinimumWageForm,
     TierForm,
 )
+from .funds_views import StaffPage
 from .models import MinimumWage, TierAssignment
 from .permissions import insurance_for, keeps_wages, tiers_for
 from .selectors import FloorReport
@@ -312,18 +311,6 @@ def _page(request, rows: list):
     paginator = WagtailPaginator(rows, PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))
     return page, paginator.get_elided_page_range(page.number)
-
-
-class StaffPage(WagtailAdminTemplateMixin, TemplateView):
-    """An admin page for federation staff; anyone else gets a 404."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_federation_staff(request.user):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
 
 # 最低工资核查 The floor check --------------------------------------------------------------------

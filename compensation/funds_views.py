@@ -73,11 +73,6 @@ scoped_sources = workforce_permissions.staff_only(fund_sources_for)
 scoped_spendings = workforce_permissions.staff_only(spendings_for)
 
 
-def require_staff(request) -> None:
-    if not workforce_permissions.is_federation_staff(request.user):
-        raise Http404
-
-
 def url(namespace: str, name: str, obj=None, **query) -> str:
     """Return the URL of a screen, for an object (or its pk) and with a query string."""
     args = [] if obj is None else [getattr(obj, "pk", obj)]
@@ -128,19 +123,21 @@ class ActionView(ScopedMixin, ActionFormView):
 class StaffPage(WagtailAdminTemplateMixin, TemplateView):
     """An admin page for federation staff only (anyone else: a 404), under a list's crumb."""
 
-    parent_crumb: tuple[str, str] = ("", "")  # URL name and label of the list above it
+    parent_crumb: tuple[str, str] | None = None  # URL name and label of the list above it
 
     def dispatch(self, request, *args, **kwargs):
-        require_staff(request)
+        workforce_permissions.staff_paths_or_404(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        name, label = self.parent_crumb
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(name), "label": label},
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
+        items = list(self.breadcrumbs_items)
+        if self.parent_crumb:
+            name, label = self.parent_crumb
+            items.append({"url": reverse(name), "label": label})
+        items.append(
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()}
+        )
+        return items
 
 
 # 经费来源 Fund sources -----------------------------------------------------------------------
@@ -341,7 +338,7 @@ def _choice(request, counties: list) -> tuple:
 
 def ledger_of(request):
     """Return (counties, county, year, ledger, city subsidy, work subsidies) for the request."""
-    require_staff(request)
+    workforce_permissions.staff_paths_or_404(request)
     counties = list(county_federations(request.user).order_by("path"))
     federation, year = _choice(request, counties)
     if federation is None:

@@ -38,7 +38,7 @@ from workforce.viewsets import federation_filter
 
 from . import inspection, printing, services
 from .choices import REPORT_EDITABLE, ReportState
-from .funds_views import FUNDS, ActionView, StaffPage, require_staff, url
+from .funds_views import FUNDS, ActionView, StaffPage, url
 from .models import SelfInspection
 from .permissions import manages, manages_above, reports_for
 from .report_forms import ReportTextForm, ReviewForm, StartReportForm, county_federations
@@ -345,7 +345,7 @@ class ReviewView(ReportActionView):
 
 def report_pdf(request, pk):
     """Download the report as a PDF (A4, Chinese), with the figures it shows."""
-    require_staff(request)
+    workforce_permissions.staff_paths_or_404(request)
     report = get_object_or_404(
         scoped_reports(request.user).select_related("federation", "submitted_by"), pk=pk
     )

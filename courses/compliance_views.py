@@ -23,7 +23,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from lms.charts import Point, bar_chart
 from lms.spreadsheets import FORMATS, check_format, download_response, table_file
 from workforce.models import Worker
-from workforce.permissions import get_federation_or_404, is_federation_staff, managed_paths
+from workforce.permissions import (
+    get_federation_or_404,
+    staff_paths_or_404,
+)
 
 from . import feeds, selectors, services
 from .compliance import Rule, Status, format_hours
@@ -88,13 +91,6 @@ def my_training(request):
 # -- the federation dashboard (admin) ------------------------------------------------------------
 
 
-def _require_staff(request) -> list[str]:
-    """Return the user's managed paths; anyone who manages no federation gets a 404."""
-    if not is_federation_staff(request.user):
-        raise Http404
-    return managed_paths(request.user)
-
-
 def compliance_chart(report: selectors.ComplianceReport) -> str:
     """Return three stacked bars (one per rule) for each federation row, as an SVG chart.
 
@@ -140,7 +136,7 @@ class DashboardMixin(WagtailAdminTemplateMixin):
     page_title = gettext_lazy("培训达标")
 
     def dispatch(self, request, *args, **kwargs):
-        self.paths = _require_staff(request)
+        self.paths = staff_paths_or_404(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -216,7 +212,7 @@ class ComplianceWorkersView(DashboardMixin, View):
 def compliance_export(request, fmt: str):
     """Download the dashboard's counts as XLSX or CSV: one line per federation."""
     check_format(fmt)
-    paths = _require_staff(request)
+    paths = staff_paths_or_404(request)
     today = timezone.localdate()
     report = selectors.compliance_report(paths, today=today)
     header = [_("总工会"), _("在职人数")] + [
@@ -235,7 +231,7 @@ def compliance_export(request, fmt: str):
 def compliance_workers_export(request, federation_id: int, rule: str, status: str, fmt: str):
     """Download the workers of one dashboard cell as XLSX or CSV."""
     check_format(fmt)
-    _require_staff(request)
+    staff_paths_or_404(request)
     rule_, status_ = _rule_and_status(rule, status)
     federation = get_federation_or_404(request.user, pk=federation_id)
     today = timezone.localdate()

@@ -16,7 +16,6 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,7 +32,7 @@ from lms.charts import Point, bar_chart
 from lms.errors import DomainError
 from lms.spreadsheets import FORMATS, check_format, download_response, table_file
 from workforce.models import Federation, subtree_q
-from workforce.permissions import is_federation_staff, managed_paths
+from workforce.permissions import staff_paths_or_404
 from workforce.selectors import outermost_paths
 from workforce.viewsets import StaffMenuItem
 
@@ -55,16 +54,9 @@ ROWS_PER_PAGE = 100
 STAFF_ROWS_PER_PAGE = 50  # two inputs per kind and row: well under DATA_UPLOAD_MAX_NUMBER_FIELDS
 
 
-def _require_staff(request) -> list[str]:
-    """Return the user's managed paths; anyone who manages no federation gets a 404."""
-    if not is_federation_staff(request.user):
-        raise Http404
-    return managed_paths(request.user)
-
-
 def scoped_cycle(request, pk) -> Cycle:
     """Return the cycle ``pk`` if the user runs it (a 404 otherwise, never a 403)."""
-    _require_staff(request)
+    staff_paths_or_404(request)
     return get_object_or_404(cycles_for(request.user).select_related("federation"), pk=pk)
 
 
@@ -832,7 +824,7 @@ class ResultsView(WagtailAdminTemplateMixin, View):
     page_title = gettext_lazy("考核结果统计")
 
     def dispatch(self, request, *args, **kwargs):
-        self.paths = _require_staff(request)
+        self.paths = staff_paths_or_404(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):

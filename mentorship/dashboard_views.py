@@ -4,7 +4,6 @@ Scoped to the federations the user manages (like ``courses/compliance_views.py``
 come from ``selectors.mentoring_report`` in a fixed number of grouped queries.
 """
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.charts import Point, bar_chart
 from lms.spreadsheets import FORMATS, check_format, download_response, table_file
-from workforce.permissions import is_federation_staff, managed_paths
+from workforce.permissions import staff_paths_or_404
 
 from . import selectors
 from .models import Pairing
@@ -38,13 +37,6 @@ CHART_SERIES = (
     ("at_capacity", gettext_lazy("满额导师"), "#f9a825"),
 )
 PAIRINGS_INDEX = "mentorship_pairings:index"
-
-
-def _require_staff(request) -> list[str]:
-    """Return the user's managed paths; anyone who manages no federation gets a 404."""
-    if not is_federation_staff(request.user):
-        raise Http404
-    return managed_paths(request.user)
 
 
 def _value(counts: MentoringCounts, name: str):
@@ -95,7 +87,7 @@ class DashboardView(WagtailAdminTemplateMixin, View):
     page_title = gettext_lazy("带教统计")
 
     def dispatch(self, request, *args, **kwargs):
-        self.paths = _require_staff(request)
+        self.paths = staff_paths_or_404(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -121,7 +113,7 @@ class DashboardView(WagtailAdminTemplateMixin, View):
 def dashboard_export(request, fmt: str):
     """Download the dashboard's numbers as XLSX or CSV: one line per federation."""
     check_format(fmt)
-    paths = _require_staff(request)
+    paths = staff_paths_or_404(request)
     today = timezone.localdate()
     report = selectors.mentoring_report(paths, today=today)
     header = [_("总工会"), *(label for _name, label in COLUMNS)]

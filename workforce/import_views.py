@@ -12,16 +12,10 @@ from django.utils.translation import gettext as _
 from lms.spreadsheets import FORMATS, download_response
 
 from . import roster_import, services
-from .permissions import federations_for, is_federation_staff
+from .permissions import federations_for, staff_paths_or_404
 from .roster_import import ImportResult, Kind, RosterUploadForm, RowError, SpreadsheetError
 
 IMPORTERS = {Kind.UNITS: services.import_units, Kind.WORKERS: services.import_workers}
-
-
-def _require_staff(request) -> None:
-    """Show the import only to federation staff; anyone else gets a 404."""
-    if not is_federation_staff(request.user):
-        raise Http404
 
 
 @dataclass
@@ -49,7 +43,7 @@ def run_import(*, kind: str, data: bytes, filename: str, by) -> Outcome:
 
 def roster_import_view(request):
     """Choose units or workers, upload an XLSX or CSV file, then show errors or the summary."""
-    _require_staff(request)
+    staff_paths_or_404(request)
     outcome = None
     if request.method == "POST":
         form = RosterUploadForm(request.POST, request.FILES)
@@ -87,7 +81,7 @@ def roster_import_view(request):
 
 def roster_template_view(request, kind: str, fmt: str):
     """Download a template for ``kind`` (units/workers) as XLSX or CSV, with an example row."""
-    _require_staff(request)
+    staff_paths_or_404(request)
     if kind not in Kind.values or fmt not in FORMATS:
         raise Http404
     build = roster_import.template_xlsx if fmt == "xlsx" else roster_import.template_csv

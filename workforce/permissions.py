@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
@@ -202,6 +203,14 @@ def scoped(user: User, model) -> QuerySet:
     if not is_federation_staff(user):
         return model._default_manager.none()
     return _ADMIN_SCOPES[model](user)
+
+
+def staff_paths_or_404(request) -> list[str]:
+    """Return the user's managed paths; anyone who manages no federation gets a 404."""
+    paths = managed_paths(request.user)
+    if not paths:
+        raise Http404
+    return paths
 
 
 def staff_only(scope: Callable[[User], QuerySet]) -> Callable[[User], QuerySet]:
