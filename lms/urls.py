@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("awards.urls")),
     path("", include("compensation.urls")),
+    path("", include("accounts.urls")),
 ]
 
 if settings.DEBUG:

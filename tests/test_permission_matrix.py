@@ -35,7 +35,7 @@ from workforce.models import PolicyParameters
 
 OUR_APPS = (
     "home", "workforce", "courses", "certificates", "mentorship", "evaluation", "awards",
-    "compensation", "lms",
+    "compensation", "accounts", "lms",
 )  # fmt: skip
 PERSONAS = ("city_staff", "county_staff", "outsider", "worker", "anonymous")
 LOGIN = "login"

@@ -24,6 +24,7 @@ from .models import Federation, PolicyParameters, Posting, Unit, Worker
 from .permissions import can_manage, managed_paths
 from .policy import POLICY_FIELDS
 from .roster_import import ImportResult, Kind, RowError, UnitRow, WorkerRow, header_for
+from .signals import staff_rights_changed
 
 
 class WorkforceError(DomainError):
@@ -178,6 +179,9 @@ def grant_staff(*, by, user: AbstractBaseUser, federation: Federation) -> None:
     with transaction.atomic():
         permissions.grant_federation_staff(user, federation)
         log(federation, "workforce.grant_staff", user=by, data={"username": user.get_username()})
+        staff_rights_changed.send(
+            Federation, user=user, federation=federation, granted=True, by=by
+        )
 
 
 def revoke_staff(*, by, user: AbstractBaseUser, federation: Federation) -> None:
@@ -186,6 +190,9 @@ def revoke_staff(*, by, user: AbstractBaseUser, federation: Federation) -> None:
     with transaction.atomic():
         permissions.revoke_federation_staff(user, federation)
         log(federation, "workforce.revoke_staff", user=by, data={"username": user.get_username()})
+        staff_rights_changed.send(
+            Federation, user=user, federation=federation, granted=False, by=by
+        )
 
 
 # Workers and postings ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
 
+from accounts.nav import account_links
 from compensation.nav import compensation_links
 from evaluation.nav import evaluation_links
 from lms import nav
@@ -11,10 +12,10 @@ from mentorship.nav import mentoring_links
 
 
 def test_the_apps_register_their_links_once_in_app_order(monkeypatch):
-    assert nav._providers == [mentoring_links, evaluation_links, compensation_links]
+    assert nav._providers == [mentoring_links, evaluation_links, compensation_links, account_links]
     monkeypatch.setattr(nav, "_providers", list(nav._providers))
     nav.register_personal_links(mentoring_links)  # ready() run again
-    assert nav._providers == [mentoring_links, evaluation_links, compensation_links]
+    assert nav._providers == [mentoring_links, evaluation_links, compensation_links, account_links]
 
 
 def test_signed_out_runs_no_provider(monkeypatch, db, django_assert_num_queries):

@@ -1,0 +1,30 @@
+"""Who may act on whose account: activation links and unlocking.
+
+A federation's staff issue links for the workers of their subtree; accounts that are no worker's
+(staff accounts) are Wagtail users, so issuing for them needs the user-admin right
+``auth.change_user`` (superusers have it). The audit screen is for superusers only.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from workforce.permissions import workers_for
+
+
+def accounts_for(by) -> QuerySet:
+    """Return the users ``by`` may issue activation links for or unlock."""
+    users = get_user_model().objects.all()
+    if by.is_superuser:
+        return users
+    scope = Q(worker__in=workers_for(by).exclude(user=by))
+    if by.has_perm("auth.change_user"):
+        scope |= Q(worker__isnull=True)
+    return users.filter(scope)
+
+
+def can_act_for(by, user) -> bool:
+    return accounts_for(by).filter(pk=user.pk).exists()
+
+
+def reads_audit(user) -> bool:
+    return user.is_active and user.is_superuser
