@@ -38,10 +38,13 @@ def hash_code(code: str) -> str:
 
 
 def link_state(
-    *, expires_at: dt.datetime, used_at: dt.datetime | None, revoked_at: dt.datetime | None,
+    *,
+    expires_at: dt.datetime,
+    used_at: dt.datetime | None,
+    revoked_at: dt.datetime | None,
     now: dt.datetime,
 ) -> LinkState:
-    """"One-time activation link ... valid for a configurable number of days. Used, expired or
+    """ "One-time activation link ... valid for a configurable number of days. Used, expired or
     revoked links get a clear page. Re-issuing revokes the earlier link."
 
     Used wins over revoked and expired (it says what happened); a link expires at ``expires_at``.
@@ -56,7 +59,7 @@ def link_state(
 
 
 def pick_account(matches: set[int]) -> int | None:
-    """"Sign in with the ID number or the mobile number registered for the worker ... ambiguous
+    """ "Sign in with the ID number or the mobile number registered for the worker ... ambiguous
     or unknown identifiers get the same message as a wrong password."
 
     ``matches`` are the accounts whose username, worker ID number or worker mobile equals what
@@ -68,7 +71,7 @@ def pick_account(matches: set[int]) -> int | None:
 def second_factor(
     *, is_manager: bool, has_device: bool, verified: bool, mandatory: bool
 ) -> SecondFactor:
-    """"Staff enrol an authenticator app ... and are asked for a code at sign-in; a setting makes
+    """ "Staff enrol an authenticator app ... and are asked for a code at sign-in; a setting makes
     it mandatory for everyone holding manage_federation in production. Workers are not asked."
 
     A user with a confirmed device is asked for a code until the session is verified; a manager
@@ -82,7 +85,7 @@ def second_factor(
 
 
 def retention_cutoff(*, now: dt.datetime, days: int) -> dt.datetime:
-    """"Audit of authentication events ... kept for a configurable period."
+    """ "Audit of authentication events ... kept for a configurable period."
 
     Events older than the returned moment are deleted by ``prune_auth_events``.
     """
@@ -90,5 +93,5 @@ def retention_cutoff(*, now: dt.datetime, days: int) -> dt.datetime:
 
 
 def lock_ends(*, last_failure: dt.datetime, cool_off: dt.timedelta) -> dt.datetime:
-    """"Lock a username + IP after 10 failures for 30 minutes": the moment the lock ends."""
+    """ "Lock a username + IP after 10 failures for 30 minutes": the moment the lock ends."""
     return last_failure + cool_off

@@ -10,7 +10,7 @@ from .models import ActivationLink
 
 
 def account_for(identifier: str):
-    """Return the one active-or-not user named by ``identifier``, or None (see ``rules.pick_account``).
+    """Return the one user named by ``identifier``, or None (see ``rules.pick_account``).
 
     An identifier is a username, a worker's ID number (either case of a final X) or the mobile
     number registered for a worker. One query.

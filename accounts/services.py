@@ -88,7 +88,9 @@ def issue_activation_links(*, by, users, days: int | None = None, request=None) 
     users = list(users)
     if not users:
         raise AccountError(_("请至少选择一个账号。"))
-    allowed = set(accounts_for(by).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+    allowed = set(
+        accounts_for(by).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True)
+    )
     if len(allowed) < len({u.pk for u in users}):
         raise AccountError(_("您无权为所选的部分账号发放激活链接。"))
     now = timezone.now()

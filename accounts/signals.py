@@ -52,9 +52,7 @@ def remember_flags(sender, instance, update_fields=None, **kwargs):
     if instance.pk is None or (update_fields is not None and not set(FLAGS) & set(update_fields)):
         instance._flags_before = None
         return
-    instance._flags_before = (
-        User.objects.filter(pk=instance.pk).values_list(*FLAGS).first()
-    )
+    instance._flags_before = User.objects.filter(pk=instance.pk).values_list(*FLAGS).first()
 
 
 @receiver(post_save, sender=User)

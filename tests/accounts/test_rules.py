@@ -71,9 +71,7 @@ def test_codes_are_printable_and_hash_the_same_however_typed():
     assert rules.new_code() != code
 
 
-@pytest.mark.parametrize(
-    ("days", "cutoff"), [(365, NOW - dt.timedelta(days=365)), (0, NOW)]
-)
+@pytest.mark.parametrize(("days", "cutoff"), [(365, NOW - dt.timedelta(days=365)), (0, NOW)])
 def test_retention_cutoff(days, cutoff):
     assert rules.retention_cutoff(now=NOW, days=days) == cutoff
 

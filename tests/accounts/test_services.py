@@ -46,7 +46,9 @@ def test_issuing_stores_only_the_hash_and_revokes_the_earlier_link(county_staff,
     new = ActivationLink.objects.get(code_hash=services.rules.hash_code(second.code))
     assert new.state() == LinkState.VALID
     assert new.expires_at - new.issued_at == dt.timedelta(days=3)
-    assert AuthEvent.objects.filter(kind=EventKind.ACTIVATION_ISSUED, actor=county_staff).count() == 2
+    assert (
+        AuthEvent.objects.filter(kind=EventKind.ACTIVATION_ISSUED, actor=county_staff).count() == 2
+    )
 
 
 def test_only_staff_of_the_subtree_issue(outsider, fresh, worker):
@@ -149,7 +151,9 @@ def test_staff_rights_and_superuser_flags_are_audited(county, county_staff):
 def test_prune_keeps_the_retention_period(worker, settings):
     settings.AUTH_AUDIT_RETENTION_DAYS = 30
     now = timezone.now()
-    AuthEvent.objects.create(kind=EventKind.SIGNED_IN, user=worker.user, at=now - dt.timedelta(days=31))
+    AuthEvent.objects.create(
+        kind=EventKind.SIGNED_IN, user=worker.user, at=now - dt.timedelta(days=31)
+    )
     kept = AuthEvent.objects.create(kind=EventKind.SIGNED_IN, user=worker.user, at=now)
     assert services.prune_events(now=now) == 1
     assert list(AuthEvent.objects.all()) == [kept]
