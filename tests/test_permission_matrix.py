@@ -1077,6 +1077,17 @@ for _name, _build, _expect, _writes in [
     MATRIX[_name] = Case(_build, _expect, writes=_writes)
 
 
+# Accounts (accounts/): the activation pages are public (an unknown code is a 404 whatever the
+# method); changing one's password needs a signed-in user and changes nothing with a bad form.
+MATRIX["accounts:activate_code"] = Case(url("accounts:activate_code"), writes=False)
+MATRIX["accounts:activate"] = Case(
+    url("accounts:activate", lambda ctx: "NOSUCHCODE2345678"), default=404, writes=True
+)
+MATRIX["accounts:password_change"] = Case(
+    url("accounts:password_change"), {"anonymous": LOGIN}, writes=True
+)
+
+
 def _mentoring(county) -> dict:
     """Return a county pairing (mentor and apprentice are not ``worker``) with a goal, a log
     awaiting the mentor and a pending extension."""
