@@ -106,7 +106,9 @@ def test_issue_for_ticked_workers_answers_the_sheet(client, county_staff, county
     others = [fresh_worker(county, name=f"工作者{i}", unit=unit) for i in range(4)]
     client.force_login(county_staff)
     chosen = [fresh, *others]
-    response = client.post(INDEX, {"worker": [w.pk for w in chosen], "scope": "selected", "days": 7})
+    response = client.post(
+        INDEX, {"worker": [w.pk for w in chosen], "scope": "selected", "days": 7}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]

@@ -28,7 +28,8 @@ def test_demo_issues_two_links_once_and_prints_the_screen(county, worker):
     assert len(links) == 2
     assert worker.name not in {name for _hash, name in links}  # the persona is activated
     (label, url) = ctx.links[0]
-    assert "账号激活" in label and url.endswith(f"/admin/accounts/activation/?federation={county.pk}")
+    assert "账号激活" in label
+    assert url.endswith(f"/admin/accounts/activation/?federation={county.pk}")
 
     again = DemoContext(by=admin, federations={"FC": county})
     for step in demo.DEMO_STEPS:
