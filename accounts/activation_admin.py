@@ -168,9 +168,6 @@ class ActivationFilter(forms.Form):
             workers = workers.filter(pk=worker)
         return workers
 
-    def chosen(self) -> bool:
-        return any(self.data.get(name) for name in self.fields)
-
 
 class SheetForm(forms.Form):
     """What to issue: the ticked workers or every one the filters list, valid for ``days``."""
