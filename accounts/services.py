@@ -145,6 +145,55 @@ def activate_account(*, code: str, password: str, request=None):
     return link.user
 
 
+# Accounts set up in the admin (账号激活 for staff accounts) ----------------------------------
+
+
+def require_activation(*, by, user, request=None) -> None:
+    """Make a new account's password unusable: its owner sets one through an activation link.
+
+    Wagtail's user form asks for no password (``WAGTAILUSERS_PASSWORD_ENABLED = False``) and
+    leaves the field empty; an empty password is not "unusable" to Django, so mark it.
+    """
+    if not (by.is_superuser or by.has_perm("auth.add_user")):
+        raise AccountError(_("您无权设置这个账号。"))
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+
+
+def issue_account_link(*, by, user, days: int | None = None, request=None) -> IssuedLink:
+    """Issue one account's activation link (see ``issue_activation_links``) from the user admin,
+    and email it after the commit when the account has an email address.
+
+    For the accounts that are no worker's (staff): workers get theirs on the activation sheet.
+    """
+    if not (by.is_superuser or by.has_perm("auth.change_user")):
+        raise AccountError(_("您无权为这个账号发放激活链接。"))
+    email = (user.email or "").strip()
+    with transaction.atomic():
+        (issued,) = issue_activation_links(by=by, users=[user], days=days, request=request)
+        if email:
+            transaction.on_commit(lambda: _send_link(issued, email))
+    return issued
+
+
+def _send_link(issued: IssuedLink, email: str) -> None:
+    """Email an activation link (the code exists only in this message and on the screen)."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    context = {
+        "user": issued.user,
+        "link": issued,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "expires_at": timezone.localtime(issued.expires_at),
+        "code_url": settings.SITE_URL + reverse("accounts:activate_code"),
+    }
+    body = render_to_string("accounts/admin/activation_email.txt", context)
+    subject = _("%(site)s：设置您的登录密码") % {"site": settings.WAGTAIL_SITE_NAME}
+    EmailMessage(subject=subject, body=body, to=[email]).send()
+
+
 # Lock-outs and the audit --------------------------------------------------------------------
 
 

@@ -1120,6 +1120,21 @@ def _mentoring(county) -> dict:
     }
 
 
+# Account activation (accounts/activation_admin.py): the 账号激活 screen lists the staff's own
+# workers (the outsider's list is their county's); a POST naming the county's worker is a 404
+# for the outsider. One account's link is for the user admin (auth.change_user) only: federation
+# staff get a 404 whoever the account is.
+MATRIX["accounts_activation:index"] = Case(
+    url("accounts_activation:index"), ADMIN_STAFF_ONLY, writes=True, post={"outsider": 404}
+)
+MATRIX["accounts_activation:user"] = Case(
+    url("accounts_activation:user", lambda ctx: ctx.users["worker"].pk),
+    {"worker": ADMIN_DENIED, "anonymous": LOGIN},
+    default=404,
+    writes=True,
+)
+
+
 @dataclass(frozen=True)
 class Route:
     name: str | None  # namespaced; None for an unnamed pattern

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lms.spreadsheets import FORMATS, download_response
 
 from . import roster_import, services
+from .admin_links import import_links
 from .permissions import federations_for, staff_paths_or_404
 from .roster_import import ImportResult, Kind, RosterUploadForm, RowError, SpreadsheetError
 
@@ -68,6 +69,7 @@ def roster_import_view(request):
             "form": form,
             "outcome": outcome,
             "kind_label": Kind(kind).label if kind in Kind.values else "",
+            "follow_up": import_links(kind) if outcome is not None and outcome.result else [],
             "federations": list(federations_for(request.user).values_list("name", flat=True)),
             "kinds": [
                 (value, label, [c.header for c in roster_import.COLUMNS[value]])

@@ -179,9 +179,7 @@ def grant_staff(*, by, user: AbstractBaseUser, federation: Federation) -> None:
     with transaction.atomic():
         permissions.grant_federation_staff(user, federation)
         log(federation, "workforce.grant_staff", user=by, data={"username": user.get_username()})
-        staff_rights_changed.send(
-            Federation, user=user, federation=federation, granted=True, by=by
-        )
+        staff_rights_changed.send(Federation, user=user, federation=federation, granted=True, by=by)
 
 
 def revoke_staff(*, by, user: AbstractBaseUser, federation: Federation) -> None:

@@ -154,6 +154,9 @@ LOGIN_URL = "login"
 
 # Accounts (accounts/): activation links printed on the activation sheet are valid this many days.
 ACTIVATION_LINK_DAYS = int(os.environ.get("ACTIVATION_LINK_DAYS", "14"))
+# Accounts set up in the Wagtail user admin get no typed password: their owner sets one through
+# an activation link (accounts/wagtail_hooks.py sends the admin on to issue it).
+WAGTAILUSERS_PASSWORD_ENABLED = False
 # Authentication events (认证日志) are deleted after this many days (manage.py prune_auth_events).
 AUTH_AUDIT_RETENTION_DAYS = int(os.environ.get("AUTH_AUDIT_RETENTION_DAYS", "365"))
 # Password reset links sent by email are valid this long (Django's setting, in seconds).

@@ -1,7 +1,8 @@
 """社会化工会工作者 Worker: registration, profile, 岗位交流 and 离职."""
 
 from django.contrib.admin.utils import quote
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -24,6 +25,7 @@ from lms.admin.views import (
 )
 
 from .. import permissions, services
+from ..admin_links import worker_links
 from ..forms import DepartureForm, ExchangeForm, WorkerCreateForm, WorkerForm
 from ..models import Posting, Worker
 from .base import POSTINGS, WORKERS, WorkforceViewSet, federation_filter
@@ -47,6 +49,28 @@ def _with_open_posting(workers: QuerySet[Worker]) -> QuerySet[Worker]:
             to_attr="open_postings",
         )
     )
+
+
+def _with_account_state(workers: QuerySet[Worker]) -> QuerySet[Worker]:
+    """Annotate ``activated``: the account has a usable password (set through activation)."""
+    unusable = Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(user__password="")
+    return workers.annotate(
+        activated=Case(
+            When(unusable, then=Value(False)), default=Value(True), output_field=BooleanField()
+        )
+    )
+
+
+def _account_state(worker: Worker) -> str:
+    return _("已激活") if worker.activated else _("未激活")
+
+
+def _other_apps_buttons(worker: Worker, item_class=MenuItem) -> list:
+    """The buttons other apps register for a worker (workforce/admin_links.py)."""
+    return [
+        item_class(link.label, url=link.url, icon_name=link.icon, priority=60)
+        for link in worker_links(worker)
+    ]
 
 
 class WorkerFilterSet(WagtailFilterSet):
@@ -92,10 +116,14 @@ class WorkerActionsMixin:
 
 class WorkerIndexView(WorkerActionsMixin, ScopedIndexView):
     def get_base_queryset(self):
-        return _with_open_posting(super().get_base_queryset())
+        return _with_account_state(_with_open_posting(super().get_base_queryset()))
 
     def get_list_more_buttons(self, instance):
-        return [*super().get_list_more_buttons(instance), *self.worker_actions(instance)]
+        return [
+            *super().get_list_more_buttons(instance),
+            *self.worker_actions(instance),
+            *_other_apps_buttons(instance),
+        ]
 
 
 class WorkerCreateView(ScopedCreateView):
@@ -124,7 +152,11 @@ class WorkerEditView(WorkerActionsMixin, ScopedEditView):
 
     @cached_property
     def header_more_buttons(self):
-        return [*super().header_more_buttons, *self.worker_actions(self.object, Button)]
+        return [
+            *super().header_more_buttons,
+            *self.worker_actions(self.object, Button),
+            *_other_apps_buttons(self.object, Button),
+        ]
 
 
 class WorkerInspectView(WorkerActionsMixin, ScopedInspectView):
@@ -148,7 +180,11 @@ class WorkerInspectView(WorkerActionsMixin, ScopedInspectView):
 
     @cached_property
     def header_more_buttons(self):
-        return [*super().header_more_buttons, *self.worker_actions(self.object, Button)]
+        return [
+            *super().header_more_buttons,
+            *self.worker_actions(self.object, Button),
+            *_other_apps_buttons(self.object, Button),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -268,6 +304,12 @@ class WorkerViewSet(WorkforceViewSet):
             label=_("状态"),
             accessor="get_status_display",
             primary=lambda worker: worker.status == Worker.Status.ACTIVE,
+        ),
+        StatusTagColumn(
+            "activated",
+            label=_("账号"),
+            accessor=_account_state,
+            primary=lambda worker: worker.activated,
         ),
     ]
     edit_handler = ObjectList(
