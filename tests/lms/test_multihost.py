@@ -24,6 +24,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
@@ -159,12 +160,14 @@ def cluster(tmp_path):
     logs = {name: tmp_path / f"{name}.log" for name in commands}
     processes = []
     with ExitStack() as stack:
-        for name, command in commands.items():
-            out = stack.enter_context(logs[name].open("w"))
-            processes.append(
-                subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-            )
         try:
+            for name, command in commands.items():
+                out = stack.enter_context(logs[name].open("w"))
+                processes.append(
+                    subprocess.Popen(
+                        command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                    )
+                )
             for name, port in ports.items():
                 _wait_for(
                     lambda port=port: _serving(port),
@@ -231,6 +234,8 @@ def test_two_hosts_and_two_workers_share_sessions_lockouts_and_tasks(
     ]
     assert statuses[:9] == [200] * 9  # the form again, with its error
     assert statuses[9] == 429  # the tenth failure locks
+    attempt = AccessAttempt.objects.get(username=target.username)  # one count, in the database
+    assert attempt.failures_since_start == 10
     assert a.login(target.username, PASSWORD)[0] == 429  # the right password, refused on A
     assert b.login(target.username, PASSWORD)[0] == 429  # and on B
 
