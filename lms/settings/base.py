@@ -251,6 +251,53 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+# Past one machine (README "Running past one machine"): every gunicorn host and db_worker shares
+# one PostgreSQL, one Redis and one media store. With REDIS_URL the sessions are read from the
+# cache and written through to the database (cached_db): fast, shared by every host, and a Redis
+# restart signs no one out. django-axes counts failed sign-ins in the database, so a lock-out made
+# on one host holds on all; django-ratelimit counts in the default cache, i.e. Redis.
+if os.environ.get("REDIS_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+RATELIMIT_USE_CACHE = "default"
+
+# Media (certificate PDFs and bulk ZIPs, seals, award attachments, Wagtail documents and images):
+# local disk under MEDIA_ROOT by default; DJANGO_MEDIA_STORAGE=s3 puts them in an S3-compatible
+# bucket (AWS S3, MinIO, Aliyun OSS, Tencent COS) through django-storages: private objects, links
+# signed for AWS_QUERYSTRING_EXPIRE seconds, a second file of the same name never replaces the
+# first. The code reads media only through the storage (FieldFile.open, storage.open).
+MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "local").strip().lower() or "local"
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (the bucket for media files)."
+        )
+    try:
+        _querystring_expire = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600"))
+    except ValueError as error:
+        raise ImproperlyConfigured("AWS_QUERYSTRING_EXPIRE must be a number of seconds.") from error
+    _s3_options = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        "location": os.environ.get("AWS_LOCATION", ""),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": _querystring_expire,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+    }
+    # Without keys boto3 looks for credentials itself (instance role, ~/.aws/credentials).
+    if os.environ.get("AWS_ACCESS_KEY_ID"):
+        _s3_options["access_key"] = os.environ["AWS_ACCESS_KEY_ID"]
+        _s3_options["secret_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_STORAGE must be 'local' or 's3', got {MEDIA_STORAGE!r}."
+    )
+
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
