@@ -44,7 +44,7 @@ class AdminLoginForm(WagtailLoginForm):
 
 
 class LoginView(auth_views.LoginView):
-    """登录: the identifier and password; then ``next``, or 我的 for a worker, the admin for staff."""
+    """登录: identifier and password; then ``next``, or 我的 for a worker, the admin for staff."""
 
     form_class = IdentifierLoginForm
     template_name = "registration/login.html"
