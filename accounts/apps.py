@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from lms.nav import register_personal_links
 
-        from . import signals  # noqa: F401  (connects the audit receivers)
+        from . import csp_hooks, signals  # noqa: F401  (admin CSP hooks; audit receivers)
         from .nav import account_links
 
         register_personal_links(account_links)

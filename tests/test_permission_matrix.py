@@ -1088,6 +1088,25 @@ MATRIX["accounts:password_change"] = Case(
 )
 
 
+# Signing in, resetting a password by email, /healthz (accounts/login_views.py,
+# accounts/password_views.py, lms/health.py): public pages, the same for everyone. The POST
+# pass sends no email address, so the reset form is shown again and no mail or audit row is
+# written; the confirm link is built with a bad token (a "link cannot be used" page).
+def _reset_confirm(ctx) -> str:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(ctx.worker.user.pk))
+    return reverse("accounts:password_reset_confirm", args=[uid, "bad-token"])
+
+
+MATRIX["accounts:password_reset"] = Case(url("accounts:password_reset"), writes=True)
+MATRIX["accounts:password_reset_done"] = Case(url("accounts:password_reset_done"))
+MATRIX["accounts:password_reset_confirm"] = Case(_reset_confirm, writes=True)
+MATRIX["accounts:password_reset_complete"] = Case(url("accounts:password_reset_complete"))
+MATRIX["healthz"] = Case(url("healthz"), writes=False)  # GET and HEAD only
+
+
 def _mentoring(county) -> dict:
     """Return a county pairing (mentor and apprentice are not ``worker``) with a goal, a log
     awaiting the mentor and a pending extension."""

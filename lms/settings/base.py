@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,16 +67,22 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (settings below), then the current request's nonce
+    # for templates rendered without the request (Wagtail's widgets): lms/csp.py.
+    "csp.middleware.CSPMiddleware",
+    "lms.csp.CurrentRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,9 +114,14 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "lms.nav.personal_nav",
             ],
+            # {% load csp_nonce %}{% csp_nonce %}: the nonce of the request being answered.
+            "libraries": {"csp_nonce": "lms.csp"},
         },
     },
 ]
+# Widgets render with the templates above, so templates/wagtailadmin/widgets/ can give Wagtail's
+# date and time inputs the CSP nonce.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -151,6 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The admin's sign-in form takes an ID number or mobile too, with the site's label and message.
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.login_views.AdminLoginForm"
 
 # Accounts (accounts/): activation links printed on the activation sheet are valid this many days.
 ACTIVATION_LINK_DAYS = int(os.environ.get("ACTIVATION_LINK_DAYS", "14"))
@@ -182,6 +196,28 @@ OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", False)
 OTP_TOTP_ISSUER = "社会化工会工作者成长管理平台"
 LOGIN_REDIRECT_URL = "workforce:my_page"
 LOGOUT_REDIRECT_URL = "/"
+
+# Content-Security-Policy (django-csp): scripts only from our own origin or carrying the
+# request's nonce (no inline event handlers: static_src/js/behaviours.js reads data attributes);
+# inline styles stay allowed because Wagtail's admin sets style attributes. A script is added as
+# a static file, or inline with nonce="{{ request.csp_nonce }}" ({% csp_nonce %} in a widget).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# No call from the admin to releases.wagtail.org (blocked by connect-src anyway): upgrades are
+# the deployer's job, announced in the changelog.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
