@@ -28,3 +28,16 @@ def can_act_for(by, user) -> bool:
 
 def reads_audit(user) -> bool:
     return user.is_active and user.is_superuser
+
+
+# Two-factor sign-in ----------------------------------------------------------------------------
+
+
+def is_manager(user) -> bool:
+    """Return whether ``user`` holds ``manage_federation`` somewhere or is a superuser: the
+    accounts that may enrol a second factor (and must, when ``OTP_REQUIRED_FOR_STAFF``)."""
+    from workforce.permissions import is_federation_staff
+
+    return user.is_authenticated and user.is_active and (
+        user.is_superuser or is_federation_staff(user)
+    )
