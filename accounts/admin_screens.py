@@ -89,7 +89,9 @@ class EventIndexView(ScopedIndexView):
             Column("user", label=_("账号"), accessor=lambda e: _dash(e.user and e.user.username)),
             Column("identifier", label=_("登录名"), accessor=lambda e: _dash(e.identifier)),
             Column("ip", label=_("IP 地址"), accessor=lambda e: _dash(e.ip)),
-            Column("actor", label=_("操作人"), accessor=lambda e: _dash(e.actor and e.actor.username)),
+            Column(
+                "actor", label=_("操作人"), accessor=lambda e: _dash(e.actor and e.actor.username)
+            ),
             Column("detail", label=_("说明"), accessor=lambda e: _dash(e.detail)),
         ]
 
@@ -216,14 +218,22 @@ class UnlockView(ScopedMixin, ActionFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         attempt = self.object
-        name = f"{attempt.worker_name}（{attempt.username}）" if attempt.worker_name else attempt.username
+        name = (
+            f"{attempt.worker_name}（{attempt.username}）"
+            if attempt.worker_name
+            else attempt.username
+        )
         context.update(
             object=attempt,
             help_text=_(
                 "%(name)s 在 %(ip)s 连续登录失败 %(count)s 次，已锁定。解除后该账号在所有地址上的"
                 "锁定一并解除，可以立即重新登录。请先确认是本人在登录。"
             )
-            % {"name": name, "ip": _dash(attempt.ip_address), "count": attempt.failures_since_start},
+            % {
+                "name": name,
+                "ip": _dash(attempt.ip_address),
+                "count": attempt.failures_since_start,
+            },
             action_url=self.request.path,
             submit_button_label=_("解除锁定"),
             submit_button_active_label=_("解除锁定"),

@@ -126,9 +126,7 @@ def two_factor(request):
 
 def _qr_svg(device) -> str:
     """The device's otpauth:// URL as an inline SVG (no image request, no script)."""
-    svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, title=_("用身份验证器扫描")
-    )
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("用身份验证器扫描"))
     return mark_safe(svg)  # noqa: S308 (segno writes the markup; the URL is escaped in it)
 
 
@@ -195,7 +193,10 @@ def two_factor_verify(request):
             if check.recovery_codes_left is not None:
                 messages.warning(
                     request,
-                    _("已使用一个恢复码，还剩 %(count)s 个。恢复码不足时请在“两步验证”页面重新生成。")
+                    _(
+                        "已使用一个恢复码，还剩 %(count)s 个。"
+                        "恢复码不足时请在“两步验证”页面重新生成。"
+                    )
                     % {"count": check.recovery_codes_left},
                 )
             return redirect(done)

@@ -39,9 +39,7 @@ def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
 
 
-def test_staff_see_the_current_locks_of_their_accounts(
-    client, county_staff, worker, other_worker
-):
+def test_staff_see_the_current_locks_of_their_accounts(client, county_staff, worker, other_worker):
     locked("worker", ip="10.0.0.5")
     locked(other_worker.user.username)  # another county's
     locked("worker", ip="10.0.0.6", minutes_ago=31)  # the lock has ended

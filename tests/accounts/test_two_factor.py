@@ -178,9 +178,10 @@ def test_renew_recovery_codes_needs_a_current_code(client, county_staff, clock):
     refused = client.post(TWO_FACTOR, {"action": "renew", "renew-code": "000000"})
     assert "验证码不正确" in refused.content.decode()
     clock.shift(STEP)
-    assert client.post(TWO_FACTOR, {"action": "renew", "renew-code": code_of(device)})[
-        "Location"
-    ] == CODES
+    assert (
+        client.post(TWO_FACTOR, {"action": "renew", "renew-code": code_of(device)})["Location"]
+        == CODES
+    )
     new = {t.token for t in StaticToken.objects.filter(device__user=county_staff)}
     assert len(new) == 10 and not new & set(old)
     assert AuthEvent.objects.filter(kind=EventKind.RECOVERY_CODES_RENEWED).count() == 1
@@ -205,9 +206,7 @@ def test_turn_off_with_a_code_unless_mandatory(client, settings, county_staff, c
     assert client.get("/me/password/").status_code == 200  # no code asked any more
 
 
-def test_replacing_the_phone_keeps_the_old_one_until_the_new_one_is_confirmed(
-    county_staff, clock
-):
+def test_replacing_the_phone_keeps_the_old_one_until_the_new_one_is_confirmed(county_staff, clock):
     old, _codes = enrolled(county_staff, clock)
     with pytest.raises(services.AccountError):
         services.enrol_totp(by=county_staff)  # not from an unverified session
