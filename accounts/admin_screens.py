@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets.button import Button
 
@@ -49,6 +50,14 @@ PERMISSION_POLICIES = {
 }
 
 
+class RecordPaginator(WagtailPaginator):
+    """Count the rows as "N 条记录" (django-axes' model has no Chinese name)."""
+
+    @cached_property
+    def items_count_label(self):
+        return _("%(count)s 条记录") % {"count": self.count}
+
+
 def _time(value) -> str:
     return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}" if value else "—"
 
@@ -73,7 +82,7 @@ class EventFilterSet(WagtailFilterSet):
 
 
 class EventIndexView(ScopedIndexView):
-    default_ordering = "-at"
+    paginator_class = RecordPaginator
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "actor")
@@ -156,6 +165,11 @@ def locked_attempts(user, now=None):
 
 
 class LockoutIndexView(ScopedIndexView):
+    page_title = gettext_lazy("登录锁定")
+    paginator_class = RecordPaginator
+    verbose_name = gettext_lazy("登录锁定")
+    verbose_name_plural = gettext_lazy("登录锁定")
+
     def order_queryset(self, queryset):
         return queryset.order_by("-attempt_time", "-pk")
 
