@@ -15,36 +15,31 @@ from . import rules
 from .choices import SecondFactor
 from .permissions import is_manager
 
-# The session remembers "this user has no confirmed device" for the session it was found in,
-# so an ordinary signed-in request costs no query. The session key changes at every sign-in
-# (Django cycles it), so a fresh sign-in looks again.
-NO_DEVICE_KEY = "accounts_no_otp_device"
+# Whether the user has a confirmed authenticator is looked up once, at sign-in (the signal
+# receiver in signals.py calls ``remember_device``), and kept in the session as [user id, bool]:
+# an ordinary signed-in request costs no query. Enrolling or removing in this session updates
+# it; an authenticator enrolled from another browser is asked for at that session's next
+# sign-in.
+DEVICE_KEY = "accounts_otp_device"
 
 
-def _no_device_marker(request) -> str:
-    return f"{request.user.pk}:{request.session.session_key}"
+def remember_device(request, user) -> bool:
+    """Look up whether ``user`` has a confirmed authenticator and keep it in the session."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-
-def forget_device_state(request) -> None:
-    """Drop the remembered device state (after enrolling or removing a device)."""
-    request.session.pop(NO_DEVICE_KEY, None)
+    found = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if request is not None and hasattr(request, "session"):
+        request.session[DEVICE_KEY] = [user.pk, found]
+    return found
 
 
 def has_confirmed_device(request) -> bool:
-    """Return whether the signed-in user has a confirmed authenticator (one query at most)."""
-    cached = getattr(request, "_has_otp_device", None)
-    if cached is not None:
-        return cached
-    if request.session.get(NO_DEVICE_KEY) == _no_device_marker(request):
-        found = False
-    else:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        found = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-        if not found and request.session.session_key:
-            request.session[NO_DEVICE_KEY] = _no_device_marker(request)
-    request._has_otp_device = found
-    return found
+    """Return whether the signed-in user has a confirmed authenticator (from the session; one
+    query for a session signed in before this was kept)."""
+    kept = request.session.get(DEVICE_KEY)
+    if kept and kept[0] == request.user.pk:
+        return bool(kept[1])
+    return remember_device(request, request.user)
 
 
 def second_factor_state(request) -> SecondFactor:

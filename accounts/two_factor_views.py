@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .middleware import forget_device_state, has_confirmed_device
+from .middleware import has_confirmed_device, remember_device
 from .permissions import is_manager
 
 # The recovery codes, kept in the session from the moment they are made until shown once.
@@ -115,7 +115,7 @@ def two_factor(request):
             except services.AccountError as error:
                 form.add_error("code", str(error))
             else:
-                forget_device_state(request)
+                remember_device(request, request.user)
                 request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
                 messages.success(request, _("已停用两步验证。"))
                 return redirect("accounts:two_factor")
@@ -151,7 +151,7 @@ def two_factor_setup(request):
         except services.AccountError as error:
             form.add_error("code", str(error))
         else:
-            forget_device_state(request)
+            remember_device(request, request.user)
             django_otp.login(request, confirmed)
             return _show_codes(request, codes)
     secret = b32encode(device.bin_key).decode().rstrip("=")

@@ -216,15 +216,14 @@ def test_replacing_the_phone_keeps_the_old_one_until_the_new_one_is_confirmed(co
     assert TOTPDevice.objects.filter(user=county_staff).get() == new
 
 
-def test_a_signed_in_request_without_a_device_costs_no_query_after_the_first(
+def test_a_signed_in_request_asks_the_database_nothing(
     client, county_staff, django_assert_num_queries
 ):
     from django.test import RequestFactory
 
     from accounts.middleware import second_factor_state
 
-    client.force_login(county_staff)
-    client.get("/me/password/")  # remembers "no device" in the session
+    client.force_login(county_staff)  # the sign-in looks the authenticator up, once
     request = RequestFactory().get("/")
     request.session = client.session
     request.session.keys()  # loaded: the session is read for any signed-in request
@@ -232,3 +231,14 @@ def test_a_signed_in_request_without_a_device_costs_no_query_after_the_first(
     county_staff.is_verified = lambda: False
     with django_assert_num_queries(0):
         assert second_factor_state(request) == "none"
+
+
+def test_an_authenticator_enrolled_elsewhere_is_asked_for_at_the_next_sign_in(
+    client, county_staff, clock
+):
+    sign_in(client, county_staff)
+    assert client.get("/me/password/").status_code == 200
+    enrolled(county_staff, clock)  # from another browser
+    client.logout()
+    sign_in(client, county_staff)
+    assert client.get("/me/password/")["Location"].startswith(VERIFY)
