@@ -218,3 +218,176 @@ def prune_events(*, now: dt.datetime | None = None, days: int | None = None) -> 
     cutoff = rules.retention_cutoff(now=now or timezone.now(), days=days)
     deleted, _per_model = AuthEvent.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+# Two-factor ---------------------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+
+
+@dataclass(frozen=True)
+class SecondFactorCheck:
+    """A code accepted at sign-in: the device that took it, and for a recovery code how many
+    are left (None for an authenticator code)."""
+
+    device: object
+    recovery_codes_left: int | None = None
+
+
+def _totp_devices(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user)
+
+
+def _recovery_device(user):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return StaticDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def _new_recovery_codes(user) -> list[str]:
+    """Replace the recovery codes of ``user`` with fresh ones; return them (shown once)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("恢复码"), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def normalize_token(token: str) -> str:
+    """Return a typed code without spaces and dashes, in lower case (recovery codes are)."""
+    return "".join((token or "").split()).replace("-", "").lower()
+
+
+def format_recovery_code(code: str) -> str:
+    """Return a recovery code as shown and printed: ``abcd-efgh``."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _check_code(user, token: str) -> SecondFactorCheck | None:
+    """Try ``token`` on the user's authenticator (six digits) or recovery codes (anything else),
+    with django-otp's own throttling; return what accepted it, or None. Call inside a
+    transaction: the devices are locked, as ``django_otp.verify_token`` does."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    token = normalize_token(token)
+    if not token:
+        return None
+    if token.isdigit():
+        devices = _totp_devices(user).filter(confirmed=True)
+    else:
+        devices = StaticDevice.objects.filter(user=user, confirmed=True)
+    for device in devices.select_for_update():
+        allowed, _data = device.verify_is_allowed()
+        if not allowed:
+            raise AccountError(_("验证码错误次数过多，请稍等片刻再试。"))
+        if device.verify_token(token):
+            if isinstance(device, StaticDevice):
+                return SecondFactorCheck(device, device.token_set.count())
+            return SecondFactorCheck(device)
+    return None
+
+
+def enrol_totp(*, by, verified: bool = False):
+    """Start enrolling an authenticator app for ``by``: a new unconfirmed TOTP device.
+
+    Only federation staff and superusers enrol. Earlier unconfirmed devices are dropped; a
+    user who has a confirmed one replaces it only from a verified session (the new one takes
+    over when confirmed).
+    """
+    from .permissions import is_manager
+
+    if not is_manager(by):
+        raise AccountError(_("只有工会工作人员需要启用两步验证。"))
+    with transaction.atomic():
+        devices = _totp_devices(by)
+        if devices.filter(confirmed=True).exists() and not verified:
+            raise AccountError(_("请先输入验证码完成登录。"))
+        devices.filter(confirmed=False).delete()
+        return devices.model.objects.create(user=by, name=_("身份验证器"), confirmed=False)
+
+
+def pending_totp(user):
+    """Return the authenticator ``user`` is enrolling (not confirmed yet), or None."""
+    return _totp_devices(user).filter(confirmed=False).order_by("-pk").first()
+
+
+def confirm_totp(*, by, token: str, request=None) -> tuple[object, list[str]]:
+    """Confirm ``by``'s pending authenticator with a code it shows; return the device and the
+    new recovery codes. Any earlier authenticator and recovery codes are replaced."""
+    pending = pending_totp(by)
+    if pending is None:
+        raise AccountError(_("找不到待确认的身份验证器，请重新开始设置。"))
+    with transaction.atomic():
+        device = lock(_totp_devices(by).filter(confirmed=False), pending.pk)
+        ok = device.verify_token(normalize_token(token))
+        if ok:
+            _totp_devices(by).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _new_recovery_codes(by)
+            record(EventKind.OTP_ENROLLED, user=by, request=request)
+    if not ok:
+        # Raised after the transaction, so the device's throttling count is kept.
+        raise AccountError(_("验证码不正确，请核对手机上显示的 6 位数字后重试。"))
+    return device, codes
+
+
+def renew_recovery_codes(*, by, token: str, request=None) -> list[str]:
+    """Replace ``by``'s recovery codes after a current code; return the new ones."""
+    with transaction.atomic():
+        check = _check_code(by, token)
+        if check is not None:
+            codes = _new_recovery_codes(by)
+            record(EventKind.RECOVERY_CODES_RENEWED, user=by, request=request)
+    if check is None:
+        raise AccountError(_("验证码不正确。"))
+    return codes
+
+
+def remove_two_factor(*, by, token: str, request=None) -> None:
+    """Turn two-factor sign-in off for ``by`` after a current code (authenticator or recovery).
+
+    Refused when it is mandatory for ``by`` (``OTP_REQUIRED_FOR_STAFF`` and a manager).
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from .permissions import is_manager
+
+    if settings.OTP_REQUIRED_FOR_STAFF and is_manager(by):
+        raise AccountError(_("工作人员必须启用两步验证，不能停用。可以更换手机或重新生成恢复码。"))
+    with transaction.atomic():
+        check = _check_code(by, token)
+        if check is not None:
+            _totp_devices(by).delete()
+            StaticDevice.objects.filter(user=by).delete()
+            record(EventKind.OTP_REMOVED, user=by, request=request)
+    if check is None:
+        raise AccountError(_("验证码不正确。"))
+
+
+def verify_second_factor(*, user, token: str, request=None) -> SecondFactorCheck:
+    """Check the code ``user`` typed after the password: an authenticator code or one recovery
+    code (used up). Every attempt is recorded; a wrong one raises ``AccountError``."""
+    try:
+        with transaction.atomic():
+            check = _check_code(user, token)
+    except AccountError:
+        record(EventKind.OTP_FAILED, user=user, request=request, detail="throttled")
+        raise
+    if check is None:
+        record(EventKind.OTP_FAILED, user=user, request=request)
+        raise AccountError(_("验证码不正确，请重试。"))
+    if check.recovery_codes_left is None:
+        record(EventKind.OTP_VERIFIED, user=user, request=request)
+    else:
+        record(
+            EventKind.RECOVERY_CODE_USED,
+            user=user,
+            request=request,
+            detail=_("剩余 %(count)s 个") % {"count": check.recovery_codes_left},
+        )
+    return check

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from workforce.signals import staff_rights_changed
 
 from .choices import EventKind
+from .middleware import remember_device
 from .selectors import account_for
 from .services import record
 
@@ -22,6 +23,12 @@ FLAGS = ("is_superuser", "is_staff")
 @receiver(user_logged_in)
 def signed_in(sender, request, user, **kwargs):
     record(EventKind.SIGNED_IN, user=user, request=request)
+
+
+@receiver(user_logged_in)
+def look_up_second_factor(sender, request, user, **kwargs):
+    # Kept in the session, so SecondFactorMiddleware asks nothing of the database per request.
+    remember_device(request, user)
 
 
 @receiver(user_logged_out)

@@ -36,3 +36,23 @@ def test_the_links_are_read_only_when_shown(monkeypatch):
     assert not called
     assert list(context["personal_nav"]) == [link]
     assert called == [request.user]
+
+
+def test_two_factor_is_offered_to_staff_only(county_staff, worker, django_assert_num_queries):
+    for user in (county_staff, worker.user):
+        user.has_perm("wagtailadmin.access_admin")  # the site header asks it too (cached)
+    with django_assert_num_queries(1):
+        labels = [link.label for link in account_links(county_staff)]
+    assert labels == ["修改密码", "两步验证"]
+    with django_assert_num_queries(0):
+        assert [link.label for link in account_links(worker.user)] == ["修改密码"]
+
+
+def test_is_manager_agrees_with_is_federation_staff(city_staff, county_staff, worker, db):
+    from accounts.permissions import is_manager
+    from tests.factories import UserFactory
+    from workforce.permissions import is_federation_staff
+
+    for user in (city_staff, county_staff, worker.user, UserFactory(is_superuser=True)):
+        fresh = type(user).objects.get(pk=user.pk)
+        assert is_manager(fresh) == is_federation_staff(user)
