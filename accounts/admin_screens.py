@@ -28,7 +28,7 @@ from wagtail.admin.widgets.button import Button
 
 from lms.admin.permissions import StaffPermissionPolicy
 from lms.admin.views import ActionFormView, ScopedIndexView, ScopedMixin
-from lms.admin.viewsets import ScopedModelViewSet
+from lms.admin.viewsets import ScopedListViewSet
 from workforce.models import Worker
 from workforce.permissions import is_federation_staff
 
@@ -108,7 +108,7 @@ class EventIndexView(ScopedIndexView):
         return []
 
 
-class EventViewSet(ScopedModelViewSet):
+class EventViewSet(ScopedListViewSet):
     """认证日志: read-only; events are written by ``services.record`` and pruned by age."""
 
     model = AuthEvent
@@ -127,22 +127,6 @@ class EventViewSet(ScopedModelViewSet):
     def scope(self, user):
         events = AuthEvent.objects.all()
         return events if reads_audit(user) else events.none()
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            inspect_url_name=None,
-            **kwargs,
-        )
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-        ]
 
 
 # 登录锁定 Lock-outs -------------------------------------------------------------------------
@@ -264,7 +248,7 @@ class UnlockView(ScopedMixin, ActionFormView):
         return reverse(f"{LOCKOUTS}:index")
 
 
-class LockoutViewSet(ScopedModelViewSet):
+class LockoutViewSet(ScopedListViewSet):
     """登录锁定: the current locks; lifting one is the only change."""
 
     model = AccessAttempt
@@ -282,20 +266,8 @@ class LockoutViewSet(ScopedModelViewSet):
     def scope(self, user):
         return locked_attempts(user)
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            inspect_url_name=None,
-            **kwargs,
-        )
-
-    def get_urlpatterns(self):
+    def extra_urls(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
             path("<int:pk>/unlock/", self.construct_view(UnlockView), name="unlock"),
         ]
 

@@ -42,7 +42,7 @@ from lms.admin.views import (
     call_service,
     changed_values,
 )
-from lms.admin.viewsets import ScopedModelViewSet
+from lms.admin.viewsets import ScopedListViewSet, ScopedModelViewSet
 from lms.spreadsheets import download_response, workbook
 from workforce import permissions as workforce_permissions
 from workforce.models import Worker
@@ -816,7 +816,7 @@ class PlacementWorkerView(PayActionView):
         return _url(PLACEMENTS, "worker", self.object)
 
 
-class PlacementViewSet(ScopedModelViewSet):
+class PlacementViewSet(ScopedListViewSet):
     model = Placement
     name = PLACEMENTS
     url_prefix = "compensation/placements"
@@ -833,20 +833,9 @@ class PlacementViewSet(ScopedModelViewSet):
     def scope(self, user):
         return scoped_workers(user)
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            **kwargs,
-        )
-
-    def get_urlpatterns(self):
+    def extra_urls(self):
         # Placements are history: added on a worker's page, never edited or deleted.
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
             path("worker/<int:pk>/", self.construct_view(PlacementWorkerView), name="worker"),
             path("roster.xlsx", self.construct_view(PlacementExportView), name="export"),
         ]

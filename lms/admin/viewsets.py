@@ -1,5 +1,6 @@
 """A model viewset whose every view sees only the rows the user manages."""
 
+from django.urls import path
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .views import (
@@ -49,3 +50,29 @@ class ScopedModelViewSet(ServiceModelViewSet):
             return super().get_add_view_kwargs(**kwargs)
         panel = self.create_handler.bind_to_model(self.model)
         return super().get_add_view_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
+
+
+class ScopedListViewSet(ScopedModelViewSet):
+    """A scoped list only (records that change through actions, or not at all): no add, edit,
+    delete, history or inspect screen. ``extra_urls()`` gives a subclass's own views.
+    """
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            history_url_name=None,
+            inspect_url_name=None,
+            **kwargs,
+        )
+
+    def extra_urls(self) -> list:
+        return []
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            *self.extra_urls(),
+        ]

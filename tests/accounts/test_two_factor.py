@@ -57,7 +57,7 @@ def test_staff_enrol_with_the_qr_code_and_see_the_recovery_codes_once(client, co
     assert "开始设置" in page.content.decode()
     assert client.post(TWO_FACTOR, {"action": "start"})["Location"] == SETUP
     setup = client.get(SETUP).content.decode()
-    assert "<svg" in setup and "<script" not in setup
+    assert "<svg" in setup and "<script>" not in setup  # the QR code needs no inline script
     device = TOTPDevice.objects.get(user=county_staff, confirmed=False)
     secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', setup).group(1)
     assert len(secret.replace(" ", "")) == 32  # the 20-byte key in base32, for manual entry

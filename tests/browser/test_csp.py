@@ -22,6 +22,7 @@ from awards.choices import Level
 from courses import services as courses
 from courses.models import Enrolment
 from evaluation import services as evaluation
+from tests.browser import BROWSER
 from tests.factories import (
     EnrolmentFactory,
     PostingFactory,
@@ -34,7 +35,6 @@ from tests.factories import (
 from workforce.models import Federation
 from workforce.permissions import grant_federation_staff
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "csp"
 PASSWORD = "pass-word-123"  # UserFactory's
 RECORD_VIOLATIONS = """
@@ -47,32 +47,13 @@ document.addEventListener("securitypolicyviolation", function (event) {
 });
 """
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium is not installed at /usr/bin/chromium (run `make sysdeps-test`).",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
+def browser(chromium):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return chromium
 
 
 class Visitor:

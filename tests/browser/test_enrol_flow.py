@@ -18,49 +18,21 @@ from icalendar import Calendar
 from courses import services
 from courses.catalogs import ensure_catalogs
 from courses.models import CatalogPage, CoursePage, Enrolment, TrainingType
+from tests.browser import BROWSER, open_page
 from tests.factories import PostingFactory, UnitFactory, UserFactory, WorkerFactory, make_federation
 from workforce.models import Federation
 from workforce.permissions import grant_federation_staff
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "enrol_flow"
 PASSWORD = "pass-word-123"  # UserFactory's
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium is not installed at /usr/bin/chromium (run `make sysdeps-test`).",
-    ),
-    # The live server needs committed data; restore the migrations' pages and site afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread, while the test's ORM calls stay
-    # synchronous: Django must be told that is intended.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
+def browser_page(chromium):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        )
-        context = browser.new_context(
-            accept_downloads=True, locale="zh-CN", viewport={"width": 1100, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    return open_page(chromium, accept_downloads=True, viewport={"width": 1100, "height": 900})
 
 
 @pytest.fixture

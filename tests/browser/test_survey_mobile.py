@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Answer, Poster
-from tests.browser.test_enrol_flow import CHROMIUM
+from tests.browser import BROWSER, open_page
 from tests.factories import PostingFactory, UnitFactory, UserFactory, WorkerFactory, make_federation
 from workforce.models import Federation
 from workforce.permissions import grant_federation_staff
@@ -22,35 +22,13 @@ from workforce.permissions import grant_federation_staff
 ARTIFACTS = settings.BASE_DIR / "test-artifacts" / "survey_mobile"
 PHONE = {"width": 375, "height": 812}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed."),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
-def phone(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
+def phone(chromium):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        )
-        context = browser.new_context(
-            locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True
-        )
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    return open_page(chromium, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 @pytest.fixture
