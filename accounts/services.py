@@ -40,13 +40,14 @@ def link_refusal(state: LinkState | None) -> str:
     }.get(state, _("找不到这个激活链接，请核对激活码。"))
 
 
-def record(
+def event(
     kind: EventKind, *, user=None, request=None, identifier: str = "", actor=None, detail: str = ""
 ) -> AuthEvent:
-    """Write one authentication event (time, user, typed identifier, client IP, acting staff)."""
+    """Return (unsaved) one authentication event: time, user, typed identifier, client IP and
+    the staff member who acted."""
     if not identifier and user is not None:
         identifier = user.get_username()
-    return AuthEvent.objects.create(
+    return AuthEvent(
         kind=kind,
         user=user if user is not None and user.pk else None,
         identifier=(identifier or "")[:150],
@@ -54,6 +55,13 @@ def record(
         actor=actor,
         detail=detail[:255],
     )
+
+
+def record(kind: EventKind, **details) -> AuthEvent:
+    """Write one authentication event (``details`` as for ``event``)."""
+    written = event(kind, **details)
+    written.save()
+    return written
 
 
 # Activation ---------------------------------------------------------------------------------
@@ -103,18 +111,24 @@ def issue_activation_links(*, by, users, days: int | None = None, request=None) 
                 _("账号 %(name)s 已停用，不能激活。") % {"name": inactive[0].get_username()}
             )
         ActivationLink.objects.open().filter(user__in=locked).update(revoked_at=now)
-        issued = []
-        for user in locked:
-            code = rules.new_code()
-            ActivationLink.objects.create(
-                user=user,
-                code_hash=rules.hash_code(code),
+        issued = [
+            IssuedLink(user=user, code=rules.new_code(), expires_at=expires_at) for user in locked
+        ]
+        # Two statements whatever the number of accounts (a whole import's sheet).
+        ActivationLink.objects.bulk_create(
+            ActivationLink(
+                user=link.user,
+                code_hash=rules.hash_code(link.code),
                 issued_at=now,
                 expires_at=expires_at,
                 issued_by=by,
             )
-            record(EventKind.ACTIVATION_ISSUED, user=user, request=request, actor=by)
-            issued.append(IssuedLink(user=user, code=code, expires_at=expires_at))
+            for link in issued
+        )
+        AuthEvent.objects.bulk_create(
+            event(EventKind.ACTIVATION_ISSUED, user=link.user, request=request, actor=by)
+            for link in issued
+        )
     by_pk = {link.user.pk: link for link in issued}
     return [by_pk[u.pk] for u in users if u.pk in by_pk]
 
