@@ -82,8 +82,9 @@ def test_sign_in_asks_for_the_code_after_the_password(client, county_staff, cloc
     response = sign_in(client, county_staff, next_url="/me/password/")
     assert response.status_code == 302
     assert client.get("/me/password/")["Location"] == f"{VERIFY}?next=%2Fme%2Fpassword%2F"
-    page = client.get(VERIFY + "?next=/me/password/")
-    assert "输入验证码" in page.content.decode()
+    page = client.get(VERIFY + "?next=/me/password/").content.decode()
+    assert "输入验证码" in page
+    assert "修改密码" not in page and "管理后台" not in page  # only 退出 until the code
 
     wrong = client.post(VERIFY, {"code": "123456", "next": "/me/password/"})
     assert wrong.status_code == 200
