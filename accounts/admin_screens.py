@@ -158,6 +158,16 @@ class LockoutIndexView(ScopedIndexView):
         return queryset.order_by("-attempt_time", "-pk")
 
     @cached_property
+    def no_results_message(self):
+        return _(
+            "目前没有被锁定的账号。"
+            "一个账号在同一地址连续 %(limit)s 次登录失败后锁定 %(minutes)s 分钟。"
+        ) % {
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        }
+
+    @cached_property
     def columns(self):
         cool_off = settings.AXES_COOLOFF_TIME
         return [
