@@ -64,7 +64,7 @@ def test_filters_and_search(client, superuser, worker, county_staff):
 
 
 @pytest.mark.parametrize("persona", ["city_staff", "county_staff"])
-def test_staff_are_refused(client, request, persona):
+def test_staff_are_refused(db, client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(URL)
     assert response.status_code == 302
