@@ -6,23 +6,10 @@ from django.urls import reverse
 from accounts.choices import EventKind
 from accounts.login_views import INVALID_LOGIN
 from accounts.models import AuthEvent
+from tests.accounts.conftest import PASSWORD, sign_in
 from tests.factories import UserFactory, WorkerFactory
 
-PASSWORD = "Zhang-xiaomei-2026"
 SITE, ADMIN = "/accounts/login/", "/admin/login/"
-
-
-@pytest.fixture
-def account(worker):
-    worker.mobile = "13800002222"
-    worker.save()
-    worker.user.set_password(PASSWORD)
-    worker.user.save()
-    return worker.user
-
-
-def sign_in(client, username, password, url=SITE):
-    return client.post(url, {"username": username, "password": password})
 
 
 @pytest.mark.parametrize("url", [SITE, ADMIN])

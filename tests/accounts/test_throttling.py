@@ -9,23 +9,10 @@ from axes.models import AccessAttempt
 from accounts import services
 from accounts.choices import EventKind
 from accounts.models import AuthEvent
+from tests.accounts.conftest import PASSWORD, sign_in
 from tests.factories import UserFactory
 
-PASSWORD = "Zhang-xiaomei-2026"
 START = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def account(worker):
-    worker.mobile = "13800002222"
-    worker.save()
-    worker.user.set_password(PASSWORD)
-    worker.user.save()
-    return worker.user
-
-
-def sign_in(client, username, password, url="/accounts/login/"):
-    return client.post(url, {"username": username, "password": password})
 
 
 @pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
