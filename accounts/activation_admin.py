@@ -16,7 +16,6 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -33,7 +32,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from certificates.rendering import qr_uri
 from workforce import idnumber
 from workforce.forms import federation_label
-from workforce.models import Posting, Worker
+from workforce.models import Posting, Worker, account_activated_q
 from workforce.permissions import federations_for, staff_paths_or_404, units_for, workers_for
 from workforce.viewsets import StaffMenuItem
 
@@ -58,21 +57,15 @@ STATE_LABELS = {
 # Reads --------------------------------------------------------------------------------------
 
 
-def activated_q(prefix: str = "") -> Q:
-    """Accounts with a usable password: set through activation (or by the user admin)."""
-    password = f"{prefix}password"
-    return ~Q(**{f"{password}__startswith": UNUSABLE_PASSWORD_PREFIX}) & ~Q(**{password: ""})
-
-
 def state_q(state: str, now: dt.datetime) -> Q:
     """Return the workers whose account is in ``state`` (one of ``STATE_LABELS``)."""
     if state == DISABLED:
         return Q(user__is_active=False)
     if state == ACTIVE:
-        return Q(user__is_active=True) & activated_q("user__")
+        return Q(user__is_active=True) & account_activated_q()
     links = ActivationLink.objects.open().filter(user=OuterRef("user"))
     valid = Exists(links.filter(expires_at__gt=now))
-    waiting = Q(user__is_active=True) & ~activated_q("user__")
+    waiting = Q(user__is_active=True) & ~account_activated_q()
     if state == VALID:
         return waiting & Q(valid)
     if state == EXPIRED:

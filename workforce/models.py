@@ -4,6 +4,7 @@ Admin screens for these models live in ``workforce/wagtail_hooks.py``.
 """
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -341,6 +342,12 @@ class PostingQuerySet(models.QuerySet):
 
     def open(self) -> "PostingQuerySet":
         return self.filter(open_posting_q())
+
+
+def account_activated_q(prefix: str = "user__") -> Q:
+    """Return a Q for workers whose account has a usable password (set through activation)."""
+    password = f"{prefix}password"
+    return ~Q(**{f"{password}__startswith": UNUSABLE_PASSWORD_PREFIX}) & ~Q(**{password: ""})
 
 
 def open_posting_q(prefix: str = "") -> Q:

@@ -1,8 +1,7 @@
 """社会化工会工作者 Worker: registration, profile, 岗位交流 and 离职."""
 
 from django.contrib.admin.utils import quote
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -27,7 +26,7 @@ from lms.admin.views import (
 from .. import permissions, services
 from ..admin_links import worker_links
 from ..forms import DepartureForm, ExchangeForm, WorkerCreateForm, WorkerForm
-from ..models import Posting, Worker
+from ..models import Posting, Worker, account_activated_q
 from .base import POSTINGS, WORKERS, WorkforceViewSet, federation_filter
 
 
@@ -53,10 +52,11 @@ def _with_open_posting(workers: QuerySet[Worker]) -> QuerySet[Worker]:
 
 def _with_account_state(workers: QuerySet[Worker]) -> QuerySet[Worker]:
     """Annotate ``activated``: the account has a usable password (set through activation)."""
-    unusable = Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(user__password="")
     return workers.annotate(
         activated=Case(
-            When(unusable, then=Value(False)), default=Value(True), output_field=BooleanField()
+            When(account_activated_q(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         )
     )
 
